@@ -1,0 +1,600 @@
+package io.actiontrail;
+
+import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.trail.Trail;
+import io.actiontrail.trail.TrailStatus;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: records audit events, keeps them in the journal and ships them to every trail's sinks.
+ *
+ * <pre>{@code
+ * try (ActionTrail actionTrail = ActionTrail.builder()
+ *         .serviceName("orders")
+ *         .trail(Trail.builder("main").sink(Slf4jAuditSink.create()).build())
+ *         .build()) {
+ *     OrderService orders = actionTrail.proxy(OrderService.class, new DefaultOrderService());
+ *     orders.create(order); // @Audited: recorded with who, where, what and how it ended
+ * }
+ * }</pre>
+ *
+ * <p>{@link #record(AuditEvent)} never throws and never waits for a sink: events are encoded on the caller's thread,
+ * appended to the journal and delivered by one background shipper per trail and sink. Anything that cannot be
+ * recorded or delivered is counted and reported ({@link #captureStats()}, {@link #status(String)},
+ * {@link DeliveryListener}), never lost silently.
+ *
+ * <p>Thread-safe.
+ */
+public final class ActionTrail implements AutoCloseable {
+
+    /** The keys whose values are redacted by default: matched case-insensitively, ignoring separators, anywhere. */
+    public static final Set<String> DEFAULT_REDACT_KEYS = Snapshotter.Redaction.DEFAULT_KEYS;
+
+    /** The default cap on one encoded event: 256 KiB. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+
+    /** The default capacity of the {@link Durability#MEMORY} journal: 64 MiB. */
+    public static final long DEFAULT_MEMORY_CAPACITY_BYTES = 64L * 1024 * 1024;
+
+    /** The default time {@link #close()} waits for pending deliveries: 10 seconds. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String serviceName;
+    private final @Nullable String region;
+    private final String eventSource;
+    private final Clock clock;
+    private final Snapshotter snapshotter;
+    private final EventEncoder encoder;
+    private final Pipeline pipeline;
+    private final DeliveryListener listener;
+    private final Warnings warnings;
+    private final Duration shutdownTimeout;
+    private final @Nullable Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder recorded = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> captureDrops = new ConcurrentHashMap<>();
+
+    private ActionTrail(Builder builder, String serviceName) {
+        this.serviceName = serviceName;
+        this.region = builder.region;
+        this.eventSource = builder.eventSource != null ? builder.eventSource : localHostName();
+        this.clock = builder.clock;
+        this.snapshotter = new Snapshotter(
+                new Snapshotter.Redaction(builder.redactKeys),
+                builder.maxDepth,
+                builder.maxStringLength,
+                builder.maxCollectionElements,
+                Snapshotter.DEFAULT_MAX_NODES);
+        this.encoder = new EventEncoder(builder.maxEventBytes);
+        this.listener = builder.listener;
+        this.warnings = new Warnings();
+        this.shutdownTimeout = builder.shutdownTimeout;
+        this.pipeline =
+                new Pipeline(List.copyOf(builder.trails.values()), builder.memoryCapacity, clock, listener, warnings);
+        this.pipeline.start(builder.threadFactory);
+        if (builder.shutdownHook) {
+            Thread hook = new Thread(this::close, "actiontrail-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            this.shutdownHook = hook;
+        } else {
+            this.shutdownHook = null;
+        }
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Records an event. Values the event leaves absent are filled from the current {@link AuditContext} and from
+     * this instance's configuration; secrets are redacted; an event over the size cap is truncated, visibly.
+     *
+     * <p>Never throws and never waits for a sink. An event that cannot be recorded ({@code null}, after
+     * {@link #close()}, or an internal failure) is counted in {@link #captureStats()} and reported to the
+     * {@link DeliveryListener}.
+     */
+    public void record(@Nullable AuditEvent event) {
+        if (event == null) {
+            drop(DeliveryListener.Dropped.INVALID, "record(null) was called", null);
+            return;
+        }
+        try {
+            if (closed.get()) {
+                drop(
+                        DeliveryListener.Dropped.CLOSED,
+                        "an event was recorded after close(): " + event.eventName(),
+                        null);
+                return;
+            }
+            append(complete(event, AuditContext.current()));
+        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording an event failed: " + e, e);
+        }
+    }
+
+    private void append(AuditEvent event) {
+        EventEncoder.Encoded encoded = encoder.encode(event);
+        if (encoded.truncated()) {
+            warnings.warn(
+                    "truncated",
+                    "ActionTrail: event " + event.eventName() + " exceeded the size cap and was truncated; the"
+                            + " event carries a truncation marker");
+        }
+        AuditEvent stored = encoded.event();
+        pipeline.append(stored, AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json()));
+        recorded.increment();
+    }
+
+    /** Fills defaults and context, and redacts the free-form objects. */
+    private AuditEvent complete(AuditEvent e, AuditContext context) {
+        AuditEvent.Builder b = e.toBuilder();
+        if (e.eventType() == null) {
+            b.eventType(context.eventType() != null ? context.eventType() : EventType.API_CALL);
+        }
+        if (e.eventRW() == null) {
+            b.eventRW(EventRW.WRITE);
+        }
+        if (e.eventCategory() == null) {
+            b.eventCategory(EventCategory.MANAGEMENT);
+        }
+        if (e.serviceName() == null) {
+            b.serviceName(serviceName);
+        }
+        if (e.eventSource() == null) {
+            b.eventSource(eventSource);
+        }
+        if (e.region() == null) {
+            b.region(region);
+        }
+        if (e.userIdentity() == null) {
+            b.userIdentity(context.identity() != null ? context.identity() : UserIdentity.anonymous());
+        }
+        if (e.sourceIpAddress() == null) {
+            b.sourceIpAddress(context.sourceIpAddress());
+        }
+        if (e.userAgent() == null) {
+            b.userAgent(context.userAgent());
+        }
+        if (e.requestId() == null) {
+            b.requestId(context.requestId());
+        }
+        if (e.outcome() == null) {
+            b.outcome(e.errorCode() != null ? Outcome.FAILURE : Outcome.SUCCESS);
+        }
+        AuditEvent filled = b.build();
+        return redact(filled);
+    }
+
+    private AuditEvent redact(AuditEvent e) {
+        Map<String, @Nullable Object> request =
+                e.requestParameters() == null ? null : snapshotter.redactTree(e.requestParameters());
+        Map<String, @Nullable Object> response =
+                e.responseElements() == null ? null : snapshotter.redactTree(e.responseElements());
+        Map<String, @Nullable Object> additional =
+                e.additionalEventData() == null ? null : snapshotter.redactTree(e.additionalEventData());
+        if (request == e.requestParameters()
+                && response == e.responseElements()
+                && additional == e.additionalEventData()) {
+            return e;
+        }
+        return e.toBuilder()
+                .requestParameters(request)
+                .responseElements(response)
+                .additionalEventData(additional)
+                .build();
+    }
+
+    /** Records one call of an audited method; called by the proxy's handler, never throws. */
+    void recordCall(
+            AuditingHandler.Plan plan,
+            @Nullable Object[] args,
+            @Nullable Object result,
+            @Nullable Throwable failure,
+            Instant start,
+            long elapsedNanos) {
+        try {
+            AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
+                    .eventTime(start)
+                    .eventRW(plan.eventRW())
+                    .eventType(plan.eventType())
+                    .eventCategory(plan.eventCategory())
+                    .durationMs(elapsedNanos / 1_000_000);
+            boolean hasResult = failure == null;
+            if (plan.resourceType() != null
+                    && (hasResult || !plan.resourceType().usesResult())) {
+                b.resourceType(plan.resourceType().evaluate(args, result));
+            }
+            if (plan.resourceName() != null
+                    && (hasResult || !plan.resourceName().usesResult())) {
+                b.resourceName(plan.resourceName().evaluate(args, result));
+            }
+            AuditEvent event = b.build();
+            Map<String, @Nullable Object> request =
+                    plan.captureArgs() ? AuditingHandler.parameters(plan, args, snapshotter) : null;
+            Map<String, @Nullable Object> response = null;
+            if (plan.captureResult() && hasResult) {
+                Object snapshot = snapshotter.snapshot(result);
+                if (snapshot instanceof Map<?, ?>) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, @Nullable Object> map = (Map<String, @Nullable Object>) snapshot;
+                    response = map;
+                } else {
+                    LinkedHashMap<String, @Nullable Object> wrapped = new LinkedHashMap<>();
+                    wrapped.put("result", snapshot);
+                    response = JsonTree.adoptObject(wrapped);
+                }
+            }
+            AuditEvent.Builder full = event.toBuilder();
+            if (failure != null) {
+                full.failure(failure);
+            }
+            record(full.requestParameters(request).responseElements(response).build());
+        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + plan.eventName() + " failed: " + e, e);
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * Returns a proxy of {@code target} that records an event for every call of a method annotated
+     * {@link Audited}, on the interface or on the target's implementation. Other methods pass through unchanged.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an interface, or an {@code @Audited} expression is
+     *     invalid for its method
+     */
+    public <T> T proxy(Class<T> type, T target) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(target, "target");
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException("proxy needs an interface, not " + type.getName()
+                    + "; in Spring, the starter audits @Audited bean methods directly");
+        }
+        AuditingHandler handler = AuditingHandler.create(this, type, target);
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
+        return type.cast(proxy);
+    }
+
+    /** Returns the trails, in the order they were added. */
+    public List<Trail> trails() {
+        return pipeline.trails();
+    }
+
+    /**
+     * Returns the current status of a trail and each of its sinks.
+     *
+     * @throws IllegalArgumentException if there is no trail of that name
+     */
+    public TrailStatus status(String trail) {
+        return pipeline.status(state(trail));
+    }
+
+    /** Returns what the capture side recorded and could not record, by reason. */
+    public CaptureStats captureStats() {
+        Map<String, Long> drops = new HashMap<>();
+        captureDrops.forEach((reason, count) -> drops.put(reason, count.sum()));
+        return new CaptureStats(recorded.sum(), drops);
+    }
+
+    /**
+     * Makes a trail take new events again. Events recorded while it was stopped are not delivered by it.
+     *
+     * @throws IllegalArgumentException if there is no trail of that name
+     */
+    public void startLogging(String trail) {
+        Pipeline.TrailState state = state(trail);
+        if (!state.logging) {
+            state.startLoggingTime = clock.instant();
+            state.logging = true;
+        }
+    }
+
+    /**
+     * Makes a trail stop taking new events; events already taken are still delivered.
+     *
+     * @throws IllegalArgumentException if there is no trail of that name
+     */
+    public void stopLogging(String trail) {
+        Pipeline.TrailState state = state(trail);
+        if (state.logging) {
+            state.stopLoggingTime = clock.instant();
+            state.logging = false;
+        }
+    }
+
+    private Pipeline.TrailState state(String trail) {
+        Objects.requireNonNull(trail, "trail");
+        Pipeline.TrailState state = pipeline.trail(trail);
+        if (state == null) {
+            throw new IllegalArgumentException("no trail named '" + trail + "'; trails: " + trailNames());
+        }
+        return state;
+    }
+
+    private List<String> trailNames() {
+        List<String> names = new ArrayList<>();
+        for (Trail trail : pipeline.trails()) {
+            names.add(trail.name());
+        }
+        return names;
+    }
+
+    /**
+     * Waits until every event recorded before this call has been delivered to every sink that selects it, or given
+     * up. Lingering batches are sent at once.
+     *
+     * @return {@code true} if everything was delivered or dropped within the timeout, {@code false} otherwise
+     */
+    public boolean flush(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            return pipeline.flush(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Delivers what can be delivered within the configured shutdown timeout, then stops. Events still undelivered
+     * are counted as dropped with reason {@code shutdown}. Recording after close drops the event, counted. Closing
+     * twice has no further effect.
+     */
+    @Override
+    public void close() {
+        close(shutdownTimeout);
+    }
+
+    /** Like {@link #close()}, with the given timeout for pending deliveries. */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pipeline.close(timeout);
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    private void drop(String reason, String detail, @Nullable Throwable error) {
+        try {
+            captureDrops.computeIfAbsent(reason, r -> new LongAdder()).increment();
+            pipeline.notifyDropped(new DeliveryListener.Dropped(null, null, 1, reason, detail, clock.instant()));
+            if (error != null) {
+                warnings.warn("capture-" + reason, "ActionTrail: " + detail, error);
+            } else {
+                warnings.warn("capture-" + reason, "ActionTrail: " + detail);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // counting must not throw into the caller either
+        }
+    }
+
+    private static String localHostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** Builds an {@link ActionTrail}. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String serviceName;
+        private @Nullable String region;
+        private @Nullable String eventSource;
+        private Durability durability = Durability.MEMORY;
+        private long memoryCapacity = DEFAULT_MEMORY_CAPACITY_BYTES;
+        private Set<String> redactKeys = DEFAULT_REDACT_KEYS;
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        private int maxDepth = Snapshotter.DEFAULT_MAX_DEPTH;
+        private int maxStringLength = Snapshotter.DEFAULT_MAX_STRING_LENGTH;
+        private int maxCollectionElements = Snapshotter.DEFAULT_MAX_ELEMENTS;
+        private final Map<String, Trail> trails = new LinkedHashMap<>();
+        private DeliveryListener listener = DeliveryListener.NOOP;
+        private Clock clock = Clock.systemUTC();
+        private ThreadFactory threadFactory = runnable -> {
+            Thread thread = new Thread(runnable);
+            thread.setDaemon(true);
+            return thread;
+        };
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private boolean shutdownHook = true;
+
+        private Builder() {}
+
+        /** Sets the name of the application recording events; required. */
+        public Builder serviceName(String serviceName) {
+            this.serviceName = requireText(serviceName, "serviceName");
+            return this;
+        }
+
+        /** Sets the deployment region, for example {@code cn-hangzhou}. */
+        public Builder region(@Nullable String region) {
+            this.region = region == null ? null : requireText(region, "region");
+            return this;
+        }
+
+        /** Sets the serving host or endpoint; defaults to the local host name. */
+        public Builder eventSource(String eventSource) {
+            this.eventSource = requireText(eventSource, "eventSource");
+            return this;
+        }
+
+        /** Sets how events are kept before delivery; defaults to {@link Durability#MEMORY}. */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /** Sets the most bytes the {@link Durability#MEMORY} journal holds; defaults to 64 MiB. */
+        public Builder memoryCapacity(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("memoryCapacity must be at least 1 MiB: " + bytes);
+            }
+            this.memoryCapacity = bytes;
+            return this;
+        }
+
+        /**
+         * Replaces the keys whose values are redacted (see {@link #DEFAULT_REDACT_KEYS}); an empty set turns
+         * redaction by key off, leaving {@link Sensitive} and {@link AuditIgnore}.
+         */
+        public Builder redactKeys(Collection<String> keys) {
+            Objects.requireNonNull(keys, "keys");
+            Set<String> copy = new LinkedHashSet<>();
+            for (String key : keys) {
+                copy.add(requireText(key, "redact key"));
+            }
+            this.redactKeys = Set.copyOf(copy);
+            return this;
+        }
+
+        /** Sets the cap on one encoded event, at least 4 KiB; defaults to 256 KiB. */
+        public Builder maxEventBytes(int bytes) {
+            if (bytes < EventEncoder.MIN_MAX_EVENT_BYTES) {
+                throw new IllegalArgumentException(
+                        "maxEventBytes must be at least " + EventEncoder.MIN_MAX_EVENT_BYTES + ": " + bytes);
+            }
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        /** Sets how deep argument objects are followed; defaults to 12. */
+        public Builder maxArgumentDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("maxArgumentDepth must be positive: " + depth);
+            }
+            this.maxDepth = depth;
+            return this;
+        }
+
+        /** Sets the longest string kept in arguments before it is cut; defaults to 8,192 characters. */
+        public Builder maxStringLength(int length) {
+            if (length < 16) {
+                throw new IllegalArgumentException("maxStringLength must be at least 16: " + length);
+            }
+            this.maxStringLength = length;
+            return this;
+        }
+
+        /** Sets how many elements of a collection, array or map are kept; defaults to 256. */
+        public Builder maxCollectionElements(int elements) {
+            if (elements < 1) {
+                throw new IllegalArgumentException("maxCollectionElements must be positive: " + elements);
+            }
+            this.maxCollectionElements = elements;
+            return this;
+        }
+
+        /**
+         * Adds a trail.
+         *
+         * @throws IllegalArgumentException if a trail of the same name was already added
+         */
+        public Builder trail(Trail trail) {
+            Objects.requireNonNull(trail, "trail");
+            if (trails.containsKey(trail.name())) {
+                throw new IllegalArgumentException("a trail named '" + trail.name() + "' was already added");
+            }
+            trails.put(trail.name(), trail);
+            return this;
+        }
+
+        /** Sets the listener told of deliveries, failures and drops. */
+        public Builder deliveryListener(DeliveryListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Sets the clock for event times and status; defaults to the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Sets the factory of the delivery threads; defaults to daemon threads. */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /** Sets how long {@link ActionTrail#close()} waits for pending deliveries; defaults to 10 seconds. */
+        public Builder shutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** Sets whether a JVM shutdown hook closes the instance; defaults to {@code true}. */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        /**
+         * Returns a started instance.
+         *
+         * @throws IllegalStateException if no service name was set, or there are more than 64 trail-sink pairs
+         */
+        public ActionTrail build() {
+            String name = serviceName;
+            if (name == null) {
+                throw new IllegalStateException("serviceName is required: the name of the application");
+            }
+            int routes = 0;
+            for (Trail trail : trails.values()) {
+                routes += trail.sinks().size();
+            }
+            if (routes > Pipeline.MAX_ROUTES) {
+                throw new IllegalStateException(
+                        "at most " + Pipeline.MAX_ROUTES + " trail-sink pairs are supported: " + routes);
+            }
+            if (durability != Durability.MEMORY) {
+                throw new IllegalStateException("unsupported durability: " + durability);
+            }
+            return new ActionTrail(this, name);
+        }
+
+        private static String requireText(String value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+            return value;
+        }
+    }
+}

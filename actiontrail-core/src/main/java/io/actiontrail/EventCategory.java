@@ -1,0 +1,38 @@
+package io.actiontrail;
+
+/**
+ * Whether an event concerns the management of resources or access to the data inside them.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum EventCategory {
+    /** Operations on resources themselves: create, configure, delete, grant (the default). */
+    MANAGEMENT("Management"),
+    /** Operations on the data held by resources: reading or writing records, objects, rows. */
+    DATA("Data");
+
+    private final String wireName;
+
+    EventCategory(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** Returns the spelling used in the JSON wire format, {@code Management} or {@code Data}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /**
+     * Returns the constant with the given wire spelling.
+     *
+     * @throws IllegalArgumentException if no constant has that spelling
+     */
+    public static EventCategory fromWireName(String wireName) {
+        for (EventCategory value : values()) {
+            if (value.wireName.equals(wireName)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown eventCategory: " + wireName);
+    }
+}

@@ -1,0 +1,129 @@
+package io.actiontrail;
+
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Deeply immutable JSON values: {@link Map} with {@link String} keys, {@link List}, {@link String}, {@link Boolean},
+ * {@link Long}, {@link Double} and {@code null}. Every free-form object of an {@link AuditEvent} is such a tree, so
+ * events compare by value and encode without surprises.
+ */
+final class JsonTree {
+
+    private JsonTree() {}
+
+    /** Returns a deeply immutable copy of {@code map}, or {@code map} itself when it already is one. */
+    static Map<String, @Nullable Object> freezeObject(Map<String, ? extends @Nullable Object> map) {
+        if (map instanceof FrozenMap frozen) {
+            return frozen;
+        }
+        LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+        for (Map.Entry<String, ? extends @Nullable Object> e : map.entrySet()) {
+            Object key = e.getKey();
+            if (!(key instanceof String name)) {
+                throw new IllegalArgumentException("JSON object keys must be strings: " + key);
+            }
+            copy.put(name, freeze(e.getValue()));
+        }
+        return new FrozenMap(copy);
+    }
+
+    /** Wraps a freshly built map whose values are already frozen, without copying. */
+    @SuppressWarnings("NonApiType") // insertion order is part of the contract
+    static Map<String, @Nullable Object> adoptObject(LinkedHashMap<String, @Nullable Object> map) {
+        return new FrozenMap(map);
+    }
+
+    /** Wraps a freshly built list whose values are already frozen, without copying. */
+    @SuppressWarnings("NonApiType") // a random-access list without copying
+    static List<@Nullable Object> adoptArray(ArrayList<@Nullable Object> list) {
+        return new FrozenList(list);
+    }
+
+    @SuppressWarnings("unchecked")
+    static @Nullable Object freeze(@Nullable Object value) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Long
+                || value instanceof Double
+                || value instanceof FrozenMap
+                || value instanceof FrozenList) {
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return freezeObject((Map<String, @Nullable Object>) map);
+        }
+        if (value instanceof List<?> list) {
+            ArrayList<@Nullable Object> copy = new ArrayList<>(list.size());
+            for (Object element : list) {
+                copy.add(freeze(element));
+            }
+            return new FrozenList(copy);
+        }
+        throw new IllegalArgumentException(
+                "not a JSON value (use the builder's snapshotting setters for objects): " + value.getClass());
+    }
+
+    private static final class FrozenMap extends AbstractMap<String, @Nullable Object> {
+        private final Map<String, @Nullable Object> delegate;
+
+        @SuppressWarnings("NonApiType") // insertion order is part of the contract
+        FrozenMap(LinkedHashMap<String, @Nullable Object> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Set<Entry<String, @Nullable Object>> entrySet() {
+            Map<String, @Nullable Object> view = Collections.unmodifiableMap(delegate);
+            return view.entrySet();
+        }
+
+        @Override
+        public @Nullable Object get(@Nullable Object key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public boolean containsKey(@Nullable Object key) {
+            return delegate.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+    }
+
+    private static final class FrozenList extends AbstractList<@Nullable Object> {
+        private final List<@Nullable Object> delegate;
+
+        @SuppressWarnings("NonApiType") // a random-access list without copying
+        FrozenList(ArrayList<@Nullable Object> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public @Nullable Object get(int index) {
+            return delegate.get(index);
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+    }
+}
