@@ -228,6 +228,7 @@ final class Shipper implements Runnable {
                 return;
             }
             retries.incrementAndGet();
+            reportEvictions(); // the loss must be heard while the sink is down, not only after it recovers
             pipeline.warnings.warn(
                     "delivery-" + trail + "/" + sinkName,
                     "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' failed (attempt "
