@@ -145,7 +145,10 @@ public final class EventSelector {
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
-    /** Which of reads and writes a trail delivers, as in ActionTrail's {@code EventRW} trail setting. */
+    /**
+     * Which of reads and writes a trail delivers, as in ActionTrail's {@code EventRW} trail setting. Immutable and
+     * thread-safe.
+     */
     public enum ReadWriteType {
         /** Read events only. */
         READ,
