@@ -28,11 +28,6 @@ public enum EventCategory {
      * @throws IllegalArgumentException if no constant has that spelling
      */
     public static EventCategory fromWireName(String wireName) {
-        for (EventCategory value : values()) {
-            if (value.wireName.equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown eventCategory: " + wireName);
+        return WireNames.find(values(), EventCategory::wireName, wireName, "eventCategory");
     }
 }

@@ -227,14 +227,6 @@ final class EventCodec {
         }
     }
 
-    static AuditEvent decode(byte[] json) {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return read(p);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a valid audit event: " + e.getMessage(), e);
-        }
-    }
-
     private static AuditEvent read(JsonParser p) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("not a valid audit event: expected a JSON object");

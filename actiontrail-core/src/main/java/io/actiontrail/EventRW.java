@@ -28,11 +28,6 @@ public enum EventRW {
      * @throws IllegalArgumentException if no constant has that spelling
      */
     public static EventRW fromWireName(String wireName) {
-        for (EventRW value : values()) {
-            if (value.wireName.equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown eventRW: " + wireName);
+        return WireNames.find(values(), EventRW::wireName, wireName, "eventRW");
     }
 }

@@ -36,11 +36,6 @@ public enum EventType {
      * @throws IllegalArgumentException if no constant has that spelling
      */
     public static EventType fromWireName(String wireName) {
-        for (EventType value : values()) {
-            if (value.wireName.equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown eventType: " + wireName);
+        return WireNames.find(values(), EventType::wireName, wireName, "eventType");
     }
 }

@@ -47,7 +47,12 @@ final class MemoryJournal {
     private long firstSeq;
     private long nextSeq;
     private long bytes;
+    private long appendedBytes;
     private int idleWaiters;
+    /** The lowest position / byte count at which a lingering reader's batch could be full; wake it then. */
+    private long lingerWakeSeq = Long.MAX_VALUE;
+
+    private long lingerWakeBytes = Long.MAX_VALUE;
 
     MemoryJournal(long capacityBytes, EvictionListener evictionListener) {
         this.capacityBytes = capacityBytes;
@@ -69,8 +74,11 @@ final class MemoryJournal {
             ring[(head + count) % ring.length] = new Entry(seq, record, routes, System.nanoTime());
             count++;
             bytes += size;
+            appendedBytes += record.sizeInBytes();
             onAppend.run();
-            if (idleWaiters > 0) {
+            if (idleWaiters > 0 || nextSeq >= lingerWakeSeq || appendedBytes >= lingerWakeBytes) {
+                lingerWakeSeq = Long.MAX_VALUE;
+                lingerWakeBytes = Long.MAX_VALUE;
                 appended.signalAll();
             }
             return seq;
@@ -142,9 +150,15 @@ final class MemoryJournal {
         }
     }
 
-    /** Waits, holding the lock, until a {@link #wakeAll()} or the timeout; appends do not wake this wait. */
+    /**
+     * Waits, holding the lock, for a lingering batch: until the timeout, a {@link #wakeAll()}, or until appends reach
+     * {@code events} more entries or {@code bytes} more bytes (enough to fill the batch). Other appends do not wake
+     * this wait, so a batch that fills slowly costs one wake-up, not one per event.
+     */
     @SuppressWarnings("WaitNotInLoop") // the caller re-checks its condition in a loop
-    void awaitLinger(long timeoutNanos) throws InterruptedException {
+    void awaitLinger(long timeoutNanos, long events, long bytes) throws InterruptedException {
+        lingerWakeSeq = Math.min(lingerWakeSeq, nextSeq + Math.max(1, events));
+        lingerWakeBytes = Math.min(lingerWakeBytes, appendedBytes + Math.max(1, bytes));
         appended.await(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 

@@ -30,11 +30,6 @@ public enum Outcome {
      * @throws IllegalArgumentException if no constant has that spelling
      */
     public static Outcome fromWireName(String wireName) {
-        for (Outcome value : values()) {
-            if (value.wireName.equals(wireName)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown outcome: " + wireName);
+        return WireNames.find(values(), Outcome::wireName, wireName, "outcome");
     }
 }

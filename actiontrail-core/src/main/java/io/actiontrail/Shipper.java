@@ -171,7 +171,7 @@ final class Shipper implements Runnable {
                 if (wait <= 0) {
                     return pos;
                 }
-                journal.awaitLinger(wait);
+                journal.awaitLinger(wait, batching.maxEvents() - batch.size(), batching.maxBytes() - bytes);
             }
         } finally {
             journal.lock.unlock();

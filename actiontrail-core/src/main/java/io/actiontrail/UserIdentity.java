@@ -101,12 +101,7 @@ public record UserIdentity(
          * @throws IllegalArgumentException if no constant has that spelling
          */
         public static Type fromWireName(String wireName) {
-            for (Type value : values()) {
-                if (value.wireName.equals(wireName)) {
-                    return value;
-                }
-            }
-            throw new IllegalArgumentException("unknown userIdentity.type: " + wireName);
+            return WireNames.find(values(), Type::wireName, wireName, "userIdentity.type");
         }
     }
 
