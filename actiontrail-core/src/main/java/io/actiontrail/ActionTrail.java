@@ -467,8 +467,10 @@ public final class ActionTrail implements AutoCloseable {
         }
 
         /**
-         * Replaces the keys whose values are redacted (see {@link #DEFAULT_REDACT_KEYS}); an empty set turns
-         * redaction by key off, leaving {@link Sensitive} and {@link AuditIgnore}.
+         * Replaces the keys whose values are redacted at recording (see {@link #DEFAULT_REDACT_KEYS}); an empty set
+         * turns redaction by key off, leaving {@link Sensitive} and {@link AuditIgnore}. Values given to the
+         * parameter setters of {@link AuditEvent.Builder} are snapshotted at once and redacted with the default keys
+         * there, so that an event is safe to print even before it is recorded.
          */
         public Builder redactKeys(Collection<String> keys) {
             Objects.requireNonNull(keys, "keys");
