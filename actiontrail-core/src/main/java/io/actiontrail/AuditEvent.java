@@ -420,6 +420,10 @@ public record AuditEvent(
             if (values == null) {
                 return null;
             }
+            if (JsonTree.isFrozenObject(values)) {
+                // already a snapshot: walking it again would re-cut its placeholders and impose the default limits
+                return JsonTree.freezeObject(values);
+            }
             LinkedHashMap<String, @Nullable Object> out = new LinkedHashMap<>();
             Snapshotter.defaults().snapshotEntries(values, out);
             return JsonTree.adoptObject(out);
