@@ -275,6 +275,22 @@ class BadInputTest {
     }
 
     @Test
+    void snapshotCopiedIntoAnotherEventKeepsItsPlaceholders() {
+        AuditEvent original = AuditEvent.builder("Original")
+                .requestParameter("items", Collections.nCopies(1000, "x"))
+                .requestParameter("text", "t".repeat(10_000))
+                .build();
+
+        AuditEvent copy = AuditEvent.builder("Copy")
+                .requestParameters(original.requestParameters())
+                .build();
+
+        assertThat(copy.requestParameters()).isEqualTo(original.requestParameters());
+        assertThat(asArray(requestParameters(copy).get("items"))).endsWith("<744 more elements>");
+        assertThat((String) requestParameters(copy).get("text")).endsWith("…<+1808 chars>");
+    }
+
+    @Test
     void hugeObjectGraphStopsAtTheNodeLimit() {
         // 1,000 x 1,000 leaves: a million values, far more than one event should hold
         List<List<String>> wide = Collections.nCopies(1000, Collections.nCopies(1000, "leaf"));

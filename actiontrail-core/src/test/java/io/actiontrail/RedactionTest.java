@@ -195,6 +195,20 @@ class RedactionTest {
     }
 
     @Test
+    void eventBuiltFromAnotherEventsTreeIsRedactedBeforeItIsRecorded() {
+        AuditEvent foreign = AuditEvent.fromJson("{\"eventVersion\":\"1.0\",\"eventId\":\"e-1\","
+                + "\"eventTime\":\"2025-01-02T03:04:05.000Z\",\"eventName\":\"Imported\","
+                + "\"requestParameters\":{\"user\":\"bob\",\"token\":\"" + SECRET + "\"}}");
+
+        AuditEvent copy = AuditEvent.builder("Copy")
+                .requestParameters(foreign.requestParameters())
+                .build();
+
+        assertThat(copy.toJson()).doesNotContain(SECRET);
+        assertThat(copy.requestParameters()).containsEntry("token", REDACTED).containsEntry("user", "bob");
+    }
+
+    @Test
     void parameterNamedLikeASecretIsRedacted() {
         accounts.signIn("alice", SECRET);
 
@@ -266,6 +280,17 @@ class RedactionTest {
                     .containsEntry("SSN", REDACTED)
                     .containsEntry("name", "Bob");
             assertThat(event.additionalEventData()).containsEntry("customer_ssn", REDACTED);
+        }
+    }
+
+    @Test
+    void redactionByKeyCanBeTurnedOffForAuditedCalls() {
+        try (Harness none = Harness.create(b -> b.redactKeys(Set.of()))) {
+            AccountService proxy = none.proxy(AccountService.class, new DefaultAccountService());
+
+            proxy.signIn("alice", "visible-by-configuration");
+
+            assertThat(requestParameters(none.onlyEvent())).containsEntry("password", "visible-by-configuration");
         }
     }
 
