@@ -196,11 +196,7 @@ public final class ActionTrail implements AutoCloseable {
                 && additional == e.additionalEventData()) {
             return e;
         }
-        return e.toBuilder()
-                .requestParameters(request)
-                .responseElements(response)
-                .additionalEventData(additional)
-                .build();
+        return e.withParts(request, response, additional);
     }
 
     /** Records one call of an audited method; called by the proxy's handler, never throws. */
@@ -247,7 +243,8 @@ public final class ActionTrail implements AutoCloseable {
             if (failure != null) {
                 full.failure(failure);
             }
-            record(full.requestParameters(request).responseElements(response).build());
+            // the trees are snapshotted with this instance's limits and keys: the builder's setters would redo it
+            record(full.build().withParts(request, response, null));
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + plan.eventName() + " failed: " + e, e);
         }

@@ -126,6 +126,38 @@ public record AuditEvent(
         return b;
     }
 
+    /** Returns a copy with the given free-form objects, taken as they are: already snapshotted and redacted. */
+    AuditEvent withParts(
+            @Nullable Map<String, @Nullable Object> requestParameters,
+            @Nullable Map<String, @Nullable Object> responseElements,
+            @Nullable Map<String, @Nullable Object> additionalEventData) {
+        return new AuditEvent(
+                eventVersion,
+                eventId,
+                eventTime,
+                eventName,
+                eventType,
+                eventRW,
+                eventCategory,
+                serviceName,
+                eventSource,
+                region,
+                userIdentity,
+                sourceIpAddress,
+                userAgent,
+                requestId,
+                resourceType,
+                resourceName,
+                referencedResources,
+                requestParameters,
+                responseElements,
+                outcome,
+                errorCode,
+                errorMessage,
+                durationMs,
+                additionalEventData);
+    }
+
     /** Returns the event as one line of UTF-8 JSON, without the line terminator, in the wire format. */
     public String toJson() {
         return EventCodec.encodeToString(this);
@@ -419,6 +451,10 @@ public record AuditEvent(
                 @Nullable Map<String, ? extends @Nullable Object> values) {
             if (values == null) {
                 return null;
+            }
+            if (JsonTree.isFrozenObject(values)) {
+                // already a snapshot: walking it again would re-cut its placeholders and impose the default limits
+                return Snapshotter.defaults().redactTree(JsonTree.freezeObject(values));
             }
             LinkedHashMap<String, @Nullable Object> out = new LinkedHashMap<>();
             Snapshotter.defaults().snapshotEntries(values, out);

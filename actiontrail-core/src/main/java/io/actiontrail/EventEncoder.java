@@ -34,7 +34,18 @@ final class EventEncoder {
             return new Encoded(event, json, false);
         }
         AuditEvent current = event;
-        for (Part part : largestFirst(current)) {
+        List<Part> parts = largestFirst(current);
+        boolean stringsCut = false;
+        if (!fitsWithSmallestMarkers(current, parts)) {
+            // the envelope's strings are too long whatever happens to the parts: cut them first, sparing parts that fit
+            current = capStrings(current, STRING_CAP);
+            json = EventCodec.encode(current);
+            if (json.length <= maxEventBytes) {
+                return new Encoded(current, json, true);
+            }
+            stringsCut = true;
+        }
+        for (Part part : parts) {
             int otherBytes = json.length - part.bytes;
             int budget = maxEventBytes - otherBytes - 128;
             int previewChars = Math.max(0, budget / 3);
@@ -52,13 +63,23 @@ final class EventEncoder {
                 return new Encoded(current, json, true);
             }
         }
-        current = capStrings(current, STRING_CAP);
-        json = EventCodec.encode(current);
-        if (json.length <= maxEventBytes) {
-            return new Encoded(current, json, true);
+        if (!stringsCut) {
+            current = capStrings(current, STRING_CAP);
+            json = EventCodec.encode(current);
+            if (json.length <= maxEventBytes) {
+                return new Encoded(current, json, true);
+            }
         }
         current = minimal(current);
         return new Encoded(current, EventCodec.encode(current), true);
+    }
+
+    private boolean fitsWithSmallestMarkers(AuditEvent event, List<Part> parts) {
+        AuditEvent smallest = event;
+        for (Part part : parts) {
+            smallest = part.replace(smallest, marker(part.json, part.bytes, 0));
+        }
+        return EventCodec.encode(smallest).length <= maxEventBytes;
     }
 
     private static Map<String, @Nullable Object> marker(String json, int originalBytes, int previewChars) {

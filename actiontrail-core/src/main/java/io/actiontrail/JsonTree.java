@@ -35,6 +35,11 @@ final class JsonTree {
         return new FrozenMap(copy);
     }
 
+    /** Returns whether {@code map} is already a deeply immutable JSON object made by this class. */
+    static boolean isFrozenObject(Map<String, ? extends @Nullable Object> map) {
+        return map instanceof FrozenMap;
+    }
+
     /** Wraps a freshly built map whose values are already frozen, without copying. */
     @SuppressWarnings("NonApiType") // insertion order is part of the contract
     static Map<String, @Nullable Object> adoptObject(LinkedHashMap<String, @Nullable Object> map) {
