@@ -489,10 +489,11 @@ public final class ActionTrail implements AutoCloseable {
             return this;
         }
 
-        /** Sets how deep argument objects are followed; defaults to 12. */
+        /** Sets how deep argument objects are followed, from 1 to 64; defaults to 12. */
         public Builder maxArgumentDepth(int depth) {
-            if (depth < 1) {
-                throw new IllegalArgumentException("maxArgumentDepth must be positive: " + depth);
+            if (depth < 1 || depth > Snapshotter.MAX_DEPTH_LIMIT) {
+                throw new IllegalArgumentException(
+                        "maxArgumentDepth must be between 1 and " + Snapshotter.MAX_DEPTH_LIMIT + ": " + depth);
             }
             this.maxDepth = depth;
             return this;

@@ -44,6 +44,7 @@ final class AuditingHandler implements InvocationHandler {
     static AuditingHandler create(ActionTrail actionTrail, Class<?> type, Object target) {
         Map<Method, Plan> plans = new HashMap<>();
         for (Method method : type.getMethods()) {
+            trySetAccessible(method); // pass-through calls too, for interfaces that are not public
             Audited audited = method.getAnnotation(Audited.class);
             Method implementation = implementation(target.getClass(), method);
             if (audited == null && implementation != null) {

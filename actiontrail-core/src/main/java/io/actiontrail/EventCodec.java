@@ -28,7 +28,7 @@ final class EventCodec {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(200)
+                    .maxNestingDepth(1000) // far beyond what capture can produce (Snapshotter.MAX_DEPTH_LIMIT)
                     .maxStringLength(64 * 1024 * 1024)
                     .build())
             .build();

@@ -70,7 +70,8 @@ final class EventEncoder {
                 return new Encoded(current, json, true);
             }
         }
-        current = minimal(current);
+        // cut from the original strings, so each suffix still counts what the event really lost
+        current = minimal(event);
         return new Encoded(current, EventCodec.encode(current), true);
     }
 

@@ -64,6 +64,9 @@ final class Snapshotter {
     static final String NODE_LIMIT = "<size limit>";
 
     static final int DEFAULT_MAX_DEPTH = 12;
+    /** The deepest configurable limit; the codec reads events nested well beyond it. */
+    static final int MAX_DEPTH_LIMIT = 64;
+
     static final int DEFAULT_MAX_STRING_LENGTH = 8192;
     static final int DEFAULT_MAX_ELEMENTS = 256;
     static final int DEFAULT_MAX_NODES = 10_000;

@@ -36,7 +36,10 @@ class ActionTrailBuilderTest {
                 .hasMessageContaining(": 10");
         assertThatThrownBy(() -> ActionTrail.builder().maxArgumentDepth(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxArgumentDepth must be positive: 0");
+                .hasMessageContaining("maxArgumentDepth must be between 1 and 64: 0");
+        assertThatThrownBy(() -> ActionTrail.builder().maxArgumentDepth(65))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(": 65");
         assertThatThrownBy(() -> ActionTrail.builder().maxStringLength(3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("3");

@@ -303,7 +303,7 @@ class BadInputTest {
 
     @Test
     void sharedSubgraphsWithExponentiallyManyPathsStopAtTheNodeLimit() {
-        try (Harness deep = Harness.create(b -> b.maxArgumentDepth(100))) {
+        try (Harness deep = Harness.create(b -> b.maxArgumentDepth(Snapshotter.MAX_DEPTH_LIMIT))) {
             Inbox proxy = deep.proxy(Inbox.class, value -> calls.incrementAndGet());
             // 80 levels, each node pointing twice at the next: 2^80 paths, no cycle
             Diamond top = Diamond.levels(80);

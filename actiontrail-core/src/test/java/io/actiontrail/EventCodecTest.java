@@ -228,6 +228,22 @@ class EventCodecTest {
     }
 
     @Test
+    void decodesEventsNestedAsDeeplyAsCaptureCanProduce() {
+        Object nested = "leaf";
+        for (int i = 0; i < Snapshotter.MAX_DEPTH_LIMIT + 10; i++) {
+            Map<String, @Nullable Object> level = new LinkedHashMap<>();
+            level.put("next", nested);
+            nested = level;
+        }
+        Map<String, @Nullable Object> params = new LinkedHashMap<>();
+        params.put("deep", nested);
+        AuditEvent event = AuditEvent.builder("Deep")
+                .requestParameters(JsonTree.freezeObject(params))
+                .build();
+        assertThat(AuditEvent.fromJson(event.toJson())).isEqualTo(event);
+    }
+
+    @Test
     void eventIdsAreUuidVersion7InCreationOrder() {
         List<String> ids = new ArrayList<>();
         long millis = Instant.parse("2026-11-24T08:15:30Z").toEpochMilli();
