@@ -131,31 +131,9 @@ public record AuditEvent(
             @Nullable Map<String, @Nullable Object> requestParameters,
             @Nullable Map<String, @Nullable Object> responseElements,
             @Nullable Map<String, @Nullable Object> additionalEventData) {
-        return new AuditEvent(
-                eventVersion,
-                eventId,
-                eventTime,
-                eventName,
-                eventType,
-                eventRW,
-                eventCategory,
-                serviceName,
-                eventSource,
-                region,
-                userIdentity,
-                sourceIpAddress,
-                userAgent,
-                requestId,
-                resourceType,
-                resourceName,
-                referencedResources,
-                requestParameters,
-                responseElements,
-                outcome,
-                errorCode,
-                errorMessage,
-                durationMs,
-                additionalEventData);
+        return toBuilder()
+                .parts(requestParameters, responseElements, additionalEventData)
+                .build();
     }
 
     /** Returns the event as one line of UTF-8 JSON, without the line terminator, in the wire format. */
@@ -396,6 +374,17 @@ public record AuditEvent(
             this.outcome = Failures.outcomeOf(error);
             this.errorCode = Failures.codeOf(error);
             this.errorMessage = Failures.messageOf(error);
+            return this;
+        }
+
+        /** Sets the free-form objects from trees that are already snapshots, taking them as they are. */
+        Builder parts(
+                @Nullable Map<String, @Nullable Object> requestParameters,
+                @Nullable Map<String, @Nullable Object> responseElements,
+                @Nullable Map<String, @Nullable Object> additionalEventData) {
+            this.requestParameters = requestParameters == null ? null : JsonTree.freezeObject(requestParameters);
+            this.responseElements = responseElements == null ? null : JsonTree.freezeObject(responseElements);
+            this.additionalEventData = additionalEventData == null ? null : JsonTree.freezeObject(additionalEventData);
             return this;
         }
 

@@ -291,32 +291,9 @@ final class EventCodec {
             throw new IllegalArgumentException(
                     "not a valid audit event: eventId, eventTime and eventName are required");
         }
-        AuditEvent partial = b.build();
-        return new AuditEvent(
-                partial.eventVersion(),
-                partial.eventId(),
-                partial.eventTime(),
-                partial.eventName(),
-                partial.eventType(),
-                partial.eventRW(),
-                partial.eventCategory(),
-                partial.serviceName(),
-                partial.eventSource(),
-                partial.region(),
-                partial.userIdentity(),
-                partial.sourceIpAddress(),
-                partial.userAgent(),
-                partial.requestId(),
-                partial.resourceType(),
-                partial.resourceName(),
-                referenced,
-                requestParameters,
-                responseElements,
-                partial.outcome(),
-                partial.errorCode(),
-                partial.errorMessage(),
-                partial.durationMs(),
-                additionalEventData);
+        return b.referencedResources(referenced)
+                .parts(requestParameters, responseElements, additionalEventData)
+                .build();
     }
 
     private static UserIdentity readIdentity(JsonParser p) throws IOException {
