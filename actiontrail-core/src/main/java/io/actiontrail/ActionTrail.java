@@ -223,7 +223,6 @@ public final class ActionTrail implements AutoCloseable {
                     && (hasResult || !plan.resourceName().usesResult())) {
                 b.resourceName(plan.resourceName().evaluate(args, result));
             }
-            AuditEvent event = b.build();
             Map<String, @Nullable Object> request =
                     plan.captureArgs() ? AuditingHandler.parameters(plan, args, snapshotter) : null;
             Map<String, @Nullable Object> response = null;
@@ -239,12 +238,11 @@ public final class ActionTrail implements AutoCloseable {
                     response = JsonTree.adoptObject(wrapped);
                 }
             }
-            AuditEvent.Builder full = event.toBuilder();
             if (failure != null) {
-                full.failure(failure);
+                b.failure(failure);
             }
             // the trees are snapshotted with this instance's limits and keys: the builder's setters would redo it
-            record(full.build().withParts(request, response, null));
+            record(b.parts(request, response, null).build());
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + plan.eventName() + " failed: " + e, e);
         }
