@@ -5,6 +5,7 @@ import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,21 @@ public final class ActionTrail implements AutoCloseable {
 
     /** The default capacity of the {@link Durability#MEMORY} journal: 64 MiB. */
     public static final long DEFAULT_MEMORY_CAPACITY_BYTES = 64L * 1024 * 1024;
+
+    /** The default journal directory: {@code ./actiontrail-data}. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("actiontrail-data");
+
+    /** The default longest time between two fsyncs in {@link Durability#GROUP} mode: 100 ms. */
+    public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofMillis(100);
+
+    /** The default size at which a journal segment is rolled: 64 MiB. */
+    public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+
+    /** The default time journaled events are kept and can be looked up: 90 days. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
+
+    /** The default most disk space the journal uses: 10 GiB. */
+    public static final long DEFAULT_MAX_DISK_BYTES = 10L * 1024 * 1024 * 1024;
 
     /** The default time {@link #close()} waits for pending deliveries: 10 seconds. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -408,7 +424,12 @@ public final class ActionTrail implements AutoCloseable {
         private @Nullable String serviceName;
         private @Nullable String region;
         private @Nullable String eventSource;
-        private Durability durability = Durability.MEMORY;
+        private Durability durability = Durability.MEMORY; // GROUP once the disk journal lands
+        private Path dataDir = DEFAULT_DATA_DIR;
+        private Duration fsyncInterval = DEFAULT_FSYNC_INTERVAL;
+        private long segmentBytes = DEFAULT_SEGMENT_BYTES;
+        private Duration retention = DEFAULT_RETENTION;
+        private long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
         private long memoryCapacity = DEFAULT_MEMORY_CAPACITY_BYTES;
         private Set<String> redactKeys = DEFAULT_REDACT_KEYS;
         private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
@@ -446,9 +467,59 @@ public final class ActionTrail implements AutoCloseable {
             return this;
         }
 
-        /** Sets how events are kept before delivery; defaults to {@link Durability#MEMORY}. */
+        /** Sets how events are kept before delivery; defaults to {@link Durability#GROUP}. */
         public Builder durability(Durability durability) {
             this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * Sets the journal's directory, created if absent; defaults to {@code ./actiontrail-data}. One instance at a
+         * time may use a directory: another process or instance opening it fails with a clear error.
+         */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /** Sets the longest time between two fsyncs in {@link Durability#GROUP} mode, 1 ms to 10 s; defaults to 100 ms. */
+        public Builder fsyncInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("fsyncInterval must be between 1 ms and 10 s: " + interval);
+            }
+            this.fsyncInterval = interval;
+            return this;
+        }
+
+        /** Sets the size at which a journal segment is rolled, at least 64 KiB; defaults to 64 MiB. */
+        public Builder segmentBytes(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("segmentBytes must be at least 64 KiB: " + bytes);
+            }
+            this.segmentBytes = bytes;
+            return this;
+        }
+
+        /** Sets how long journaled events are kept and can be looked up, at least 1 hour; defaults to 90 days. */
+        public Builder retention(Duration retention) {
+            Objects.requireNonNull(retention, "retention");
+            if (retention.compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("retention must be at least 1 hour: " + retention);
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /**
+         * Sets the most disk space the journal uses; the oldest segments are deleted beyond it. Must be at least four
+         * segments; defaults to 10 GiB.
+         */
+        public Builder maxDiskBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxDiskBytes must be positive: " + bytes);
+            }
+            this.maxDiskBytes = bytes;
             return this;
         }
 

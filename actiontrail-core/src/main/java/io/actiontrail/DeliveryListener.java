@@ -87,10 +87,16 @@ public interface DeliveryListener {
 
         /** The destination rejected the batch permanently. */
         public static final String REJECTED = "rejected";
-        /** The in-memory journal was full and evicted events not yet delivered. */
+        /** The {@link Durability#MEMORY} journal was full and evicted events not yet delivered. */
         public static final String CAPACITY = "capacity";
         /** The process shut down before the events were delivered, and the journal does not outlive it. */
         public static final String SHUTDOWN = "shutdown";
+        /** The journal deleted the events for age (see {@link ActionTrail.Builder#retention}) before delivery. */
+        public static final String RETENTION = "retention";
+        /** The journal deleted the events for space (see {@link ActionTrail.Builder#maxDiskBytes}) before delivery. */
+        public static final String QUOTA = "quota";
+        /** The disk was full or failing and the events did not fit in the memory reserved for that case. */
+        public static final String DISK_FULL = "disk_full";
         /** The event was recorded after {@link ActionTrail#close()}. */
         public static final String CLOSED = "closed";
         /** The event could not be recorded: {@code null}, or failing validation. */

@@ -7,6 +7,7 @@ import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.TrailStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -339,7 +340,8 @@ final class Shipper implements Runnable {
                 latestError,
                 latestErrorCode,
                 latestErrorTime,
-                oldestPending);
+                oldestPending,
+                oldestPending == null ? null : Duration.between(oldestPending, pipeline.clock.instant()));
     }
 
     private static String describe(Throwable error) {

@@ -1,6 +1,7 @@
 package io.actiontrail.trail;
 
 import io.actiontrail.sink.AuditSink;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class Trail {
     private final Map<String, AuditSink> sinks;
     private final RetryPolicy retryPolicy;
     private final boolean startLogging;
+    private final StartPosition startFrom;
 
     private Trail(Builder builder) {
         this.name = builder.name;
@@ -30,6 +32,7 @@ public final class Trail {
         this.sinks = Collections.unmodifiableMap(new LinkedHashMap<>(builder.sinks));
         this.retryPolicy = builder.retryPolicy;
         this.startLogging = builder.startLogging;
+        this.startFrom = builder.startFrom;
     }
 
     /**
@@ -66,6 +69,11 @@ public final class Trail {
         return startLogging;
     }
 
+    /** Returns where each sink starts in the journal the first time it is seen. */
+    public StartPosition startFrom() {
+        return startFrom;
+    }
+
     @Override
     public String toString() {
         return "Trail{" + name + ", " + selector + ", sinks=" + sinks.keySet() + '}';
@@ -78,6 +86,7 @@ public final class Trail {
         private final Map<String, AuditSink> sinks = new LinkedHashMap<>();
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private boolean startLogging = true;
+        private StartPosition startFrom = StartPosition.LATEST;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -130,6 +139,21 @@ public final class Trail {
         public Builder startLogging(boolean startLogging) {
             this.startLogging = startLogging;
             return this;
+        }
+
+        /**
+         * Sets where each sink starts in the journal the first time it is seen; defaults to
+         * {@link StartPosition#LATEST}. {@link StartPosition#EARLIEST} back-fills a new destination with everything the
+         * journal holds. Once a sink has a cursor, it resumes from there.
+         */
+        public Builder startFrom(StartPosition startFrom) {
+            this.startFrom = Objects.requireNonNull(startFrom, "startFrom");
+            return this;
+        }
+
+        /** Starts each sink, the first time it is seen, at the first event recorded at or after {@code time}. */
+        public Builder startFrom(Instant time) {
+            return startFrom(StartPosition.at(time));
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.actiontrail.trail;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,7 @@ public record TrailStatus(
      * @param latestDeliveryErrorCode the destination's error code of the latest failed attempt
      * @param latestDeliveryErrorTime when the latest attempt failed
      * @param oldestPendingEventTime the event time of the oldest pending event
+     * @param oldestPendingAge how long ago the oldest pending event happened, at the time of the snapshot
      */
     public record SinkStatus(
             String sink,
@@ -74,7 +76,8 @@ public record TrailStatus(
             @Nullable String latestDeliveryError,
             @Nullable String latestDeliveryErrorCode,
             @Nullable Instant latestDeliveryErrorTime,
-            @Nullable Instant oldestPendingEventTime) {
+            @Nullable Instant oldestPendingEventTime,
+            @Nullable Duration oldestPendingAge) {
 
         /** Validates and copies the values. */
         public SinkStatus {
