@@ -652,10 +652,19 @@ public final class ActionTrail implements AutoCloseable {
                 throw new IllegalStateException(
                         "at most " + Pipeline.MAX_ROUTES + " trail-sink pairs are supported: " + routes);
             }
+            if (maxDiskBytes < 4 * segmentBytes) {
+                throw new IllegalStateException("maxDiskBytes (" + maxDiskBytes
+                        + ") must hold at least four segments of segmentBytes (" + segmentBytes + ")");
+            }
             if (durability != Durability.MEMORY) {
                 throw new IllegalStateException("unsupported durability: " + durability);
             }
             return new ActionTrail(this, name);
+        }
+
+        JournalSettings journalSettings() {
+            return new JournalSettings(
+                    dataDir, durability, fsyncInterval, segmentBytes, retention, maxDiskBytes, memoryCapacity);
         }
 
         private static String requireText(String value, String what) {
