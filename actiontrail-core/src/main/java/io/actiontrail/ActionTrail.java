@@ -1,5 +1,8 @@
 package io.actiontrail;
 
+import io.actiontrail.query.EventStore;
+import io.actiontrail.query.LookupQuery;
+import io.actiontrail.query.LookupResult;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
@@ -44,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class ActionTrail implements AutoCloseable {
+public final class ActionTrail implements AutoCloseable, EventStore {
 
     /** The keys whose values are redacted by default: matched case-insensitively, ignoring separators, anywhere. */
     public static final Set<String> DEFAULT_REDACT_KEYS = Snapshotter.Redaction.DEFAULT_KEYS;
@@ -103,8 +106,8 @@ public final class ActionTrail implements AutoCloseable {
         this.listener = builder.listener;
         this.warnings = new Warnings();
         this.shutdownTimeout = builder.shutdownTimeout;
-        this.pipeline =
-                new Pipeline(List.copyOf(builder.trails.values()), builder.memoryCapacity, clock, listener, warnings);
+        this.pipeline = new Pipeline(
+                builder.journalSettings(), List.copyOf(builder.trails.values()), clock, listener, warnings);
         this.pipeline.start(builder.threadFactory);
         if (builder.shutdownHook) {
             Thread hook = new Thread(this::close, "actiontrail-shutdown");
@@ -156,7 +159,21 @@ public final class ActionTrail implements AutoCloseable {
                             + " event carries a truncation marker");
         }
         AuditEvent stored = encoded.event();
-        pipeline.append(stored, AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json()));
+        if (!pipeline.append(stored, AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json()))) {
+            if (closed.get()) {
+                drop(
+                        DeliveryListener.Dropped.CLOSED,
+                        "an event was recorded during close(): " + event.eventName(),
+                        null);
+            } else {
+                drop(
+                        DeliveryListener.Dropped.DISK_FULL,
+                        "the journal cannot write to disk and the memory reserved for that case is full; event "
+                                + event.eventName() + " was not recorded",
+                        null);
+            }
+            return;
+        }
         recorded.increment();
     }
 
@@ -314,11 +331,7 @@ public final class ActionTrail implements AutoCloseable {
      * @throws IllegalArgumentException if there is no trail of that name
      */
     public void startLogging(String trail) {
-        Pipeline.TrailState state = state(trail);
-        if (!state.logging) {
-            state.startLoggingTime = clock.instant();
-            state.logging = true;
-        }
+        pipeline.setLogging(state(trail), true);
     }
 
     /**
@@ -327,11 +340,31 @@ public final class ActionTrail implements AutoCloseable {
      * @throws IllegalArgumentException if there is no trail of that name
      */
     public void stopLogging(String trail) {
-        Pipeline.TrailState state = state(trail);
-        if (state.logging) {
-            state.stopLoggingTime = clock.instant();
-            state.logging = false;
-        }
+        pipeline.setLogging(state(trail), false);
+    }
+
+    /**
+     * Returns the events matching the query, newest first, one page at a time, from the local journal: up to the
+     * {@link Builder#retention retention} with a disk journal, what the memory journal still holds otherwise. Events
+     * become visible to lookup as soon as the journal's writer has written them, within milliseconds of
+     * {@link #record}.
+     *
+     * @throws IllegalArgumentException if the query's {@code nextToken} was not issued by this journal for the same
+     *     filters
+     */
+    @Override
+    public LookupResult lookup(LookupQuery query) {
+        return pipeline.lookup(query);
+    }
+
+    /** Returns the state of the local journal: its size, and whether it is degraded (disk full or failing). */
+    public JournalStatus journalStatus() {
+        return pipeline.journalStatus();
+    }
+
+    /** Applies retention and quota now; for tests that move a clock. */
+    void maintainJournal() {
+        pipeline.maintain();
     }
 
     private Pipeline.TrailState state(String trail) {
@@ -369,8 +402,9 @@ public final class ActionTrail implements AutoCloseable {
 
     /**
      * Delivers what can be delivered within the configured shutdown timeout, then stops. Events still undelivered
-     * are counted as dropped with reason {@code shutdown}. Recording after close drops the event, counted. Closing
-     * twice has no further effect.
+     * stay in the disk journal and are delivered after the next start; with {@link Durability#MEMORY} they are
+     * counted as dropped with reason {@code shutdown}. Recording after close drops the event, counted. Closing twice
+     * has no further effect.
      */
     @Override
     public void close() {
@@ -424,7 +458,7 @@ public final class ActionTrail implements AutoCloseable {
         private @Nullable String serviceName;
         private @Nullable String region;
         private @Nullable String eventSource;
-        private Durability durability = Durability.MEMORY; // GROUP once the disk journal lands
+        private Durability durability = Durability.GROUP;
         private Path dataDir = DEFAULT_DATA_DIR;
         private Duration fsyncInterval = DEFAULT_FSYNC_INTERVAL;
         private long segmentBytes = DEFAULT_SEGMENT_BYTES;
@@ -635,9 +669,11 @@ public final class ActionTrail implements AutoCloseable {
         }
 
         /**
-         * Returns a started instance.
+         * Returns a started instance: the journal is opened and recovered (a torn last write is cut off), and every
+         * trail's sinks resume from their persisted cursors.
          *
-         * @throws IllegalStateException if no service name was set, or there are more than 64 trail-sink pairs
+         * @throws IllegalStateException if no service name was set, there are more than 64 trail-sink pairs, or the
+         *     journal cannot be opened (for example because another process uses the same {@code dataDir})
          */
         public ActionTrail build() {
             String name = serviceName;
@@ -655,9 +691,6 @@ public final class ActionTrail implements AutoCloseable {
             if (maxDiskBytes < 4 * segmentBytes) {
                 throw new IllegalStateException("maxDiskBytes (" + maxDiskBytes
                         + ") must hold at least four segments of segmentBytes (" + segmentBytes + ")");
-            }
-            if (durability != Durability.MEMORY) {
-                throw new IllegalStateException("unsupported durability: " + durability);
             }
             return new ActionTrail(this, name);
         }

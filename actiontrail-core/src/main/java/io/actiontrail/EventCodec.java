@@ -219,6 +219,11 @@ final class EventCodec {
         }
     }
 
+    /** Returns a parser of a slice of UTF-8 JSON, with the codec's limits. */
+    static JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
+        return FACTORY.createParser(utf8, offset, length);
+    }
+
     static AuditEvent decode(String json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             return read(p);

@@ -1,69 +1,58 @@
 package io.actiontrail;
 
 import io.actiontrail.sink.AuditRecord;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Durability#MEMORY} journal: a bounded ring of encoded events in sequence order. When full, the oldest
- * entries are evicted and every shipper that had not yet read one of them counts it as dropped. Readers hold
- * {@link #lock} while reading. Thread-safe.
+ * The {@link Durability#MEMORY} journal: a bounded ring of encoded events in position order. When full, the oldest
+ * entries are evicted and every shipper that had not yet read one of them counts it as dropped. Thread-safe.
  */
-final class MemoryJournal {
+final class MemoryJournal extends Journal {
 
     /** Per-entry bookkeeping on top of the JSON bytes, counted against the capacity. */
     static final int ENTRY_OVERHEAD = 96;
-
-    /** One journaled event. Immutable. */
-    static final class Entry {
-        final long seq;
-        final AuditRecord record;
-        final long routes;
-        final long appendNanos;
-
-        Entry(long seq, AuditRecord record, long routes, long appendNanos) {
-            this.seq = seq;
-            this.record = record;
-            this.routes = routes;
-            this.appendNanos = appendNanos;
-        }
-    }
 
     /** Told, under the lock, of each entry evicted before every shipper routed to it had delivered it. */
     interface EvictionListener {
         void evicted(Entry entry);
     }
 
-    final ReentrantLock lock = new ReentrantLock();
-    private final Condition appended = lock.newCondition();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final String id = UUID.randomUUID().toString();
     private final long capacityBytes;
     private final EvictionListener evictionListener;
 
     private @Nullable Entry[] ring = new Entry[1024];
-    private int head;
+    private int start;
     private int count;
     private long firstSeq;
     private long nextSeq;
     private long bytes;
-    private long appendedBytes;
-    private int idleWaiters;
-    /** The lowest position / byte count at which a lingering reader's batch could be full; wake it then. */
-    private long lingerWakeSeq = Long.MAX_VALUE;
-
-    private long lingerWakeBytes = Long.MAX_VALUE;
+    private boolean closed;
 
     MemoryJournal(long capacityBytes, EvictionListener evictionListener) {
         this.capacityBytes = capacityBytes;
         this.evictionListener = evictionListener;
     }
 
-    /** Appends a record routed to the shippers whose bits are set; {@code onAppend} runs under the lock. */
-    long append(AuditRecord record, long routes, Runnable onAppend) {
+    @Override
+    String id() {
+        return id;
+    }
+
+    @Override
+    long append(AuditRecord record, Router router) {
         long size = (long) record.sizeInBytes() + ENTRY_OVERHEAD;
         lock.lock();
         try {
+            if (closed) {
+                return -1;
+            }
             while (count > 0 && bytes + size > capacityBytes) {
                 evictFirst();
             }
@@ -71,16 +60,10 @@ final class MemoryJournal {
                 grow();
             }
             long seq = nextSeq++;
-            ring[(head + count) % ring.length] = new Entry(seq, record, routes, System.nanoTime());
+            ring[(start + count) % ring.length] = new Entry(seq, record, router.route(seq), System.nanoTime());
             count++;
             bytes += size;
-            appendedBytes += record.sizeInBytes();
-            onAppend.run();
-            if (idleWaiters > 0 || nextSeq >= lingerWakeSeq || appendedBytes >= lingerWakeBytes) {
-                lingerWakeSeq = Long.MAX_VALUE;
-                lingerWakeBytes = Long.MAX_VALUE;
-                appended.signalAll();
-            }
+            publish(nextSeq, record.sizeInBytes());
             return seq;
         } finally {
             lock.unlock();
@@ -88,9 +71,9 @@ final class MemoryJournal {
     }
 
     private void evictFirst() {
-        Entry first = ring[head];
-        ring[head] = null;
-        head = (head + 1) % ring.length;
+        Entry first = ring[start];
+        ring[start] = null;
+        start = (start + 1) % ring.length;
         count--;
         firstSeq++;
         if (first != null) {
@@ -104,27 +87,40 @@ final class MemoryJournal {
     private void grow() {
         @Nullable Entry[] bigger = new Entry[ring.length * 2];
         for (int i = 0; i < count; i++) {
-            bigger[i] = ring[(head + i) % ring.length];
+            bigger[i] = ring[(start + i) % ring.length];
         }
         ring = bigger;
-        head = 0;
+        start = 0;
     }
 
-    /** Returns the entry with the given sequence number, or {@code null} if evicted or not yet written. Needs lock. */
-    @Nullable
-    Entry get(long seq) {
+    private @Nullable Entry get(long seq) {
         if (seq < firstSeq || seq >= nextSeq) {
             return null;
         }
-        return ring[(int) ((head + (seq - firstSeq)) % ring.length)];
+        return ring[(int) ((start + (seq - firstSeq)) % ring.length)];
     }
 
-    /** Returns the sequence number of the oldest entry still held. Needs lock. */
+    @Override
+    void atHead(HeadAction action) {
+        lock.lock();
+        try {
+            action.run(nextSeq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     long firstSeq() {
-        return firstSeq;
+        lock.lock();
+        try {
+            return firstSeq;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Returns the sequence number the next append will get. */
+    @Override
     long nextSeq() {
         lock.lock();
         try {
@@ -134,39 +130,103 @@ final class MemoryJournal {
         }
     }
 
-    /** Returns the sequence number the next append will get. Needs lock. */
-    long nextSeqLocked() {
-        return nextSeq;
-    }
-
-    /** Waits, holding the lock, until an append, a {@link #wakeAll()} or the timeout; for readers with nothing. */
-    @SuppressWarnings("WaitNotInLoop") // the caller re-checks its condition in a loop
-    void awaitIdle(long timeoutNanos) throws InterruptedException {
-        idleWaiters++;
+    @Override
+    Read read(Reader reader, int maxEvents, long maxBytes, List<Entry> out) {
+        lock.lock();
         try {
-            appended.awaitNanos(timeoutNanos);
+            long pos = Math.max(reader.readPosition(), firstSeq);
+            long taken = 0;
+            int events = 0;
+            boolean full = false;
+            while (pos < nextSeq) {
+                Entry entry = get(pos);
+                if (entry != null && (entry.routes & reader.mask()) != 0) {
+                    int size = entry.record.sizeInBytes();
+                    if (events >= maxEvents || (events > 0 && taken + size > maxBytes)) {
+                        full = true;
+                        break;
+                    }
+                    out.add(entry);
+                    events++;
+                    taken += size;
+                }
+                pos++;
+            }
+            reader.readPosition(pos);
+            return new Read(pos, full || events >= maxEvents || taken >= maxBytes);
         } finally {
-            idleWaiters--;
+            lock.unlock();
         }
     }
 
-    /**
-     * Waits, holding the lock, for a lingering batch: until the timeout, a {@link #wakeAll()}, or until appends reach
-     * {@code events} more entries or {@code bytes} more bytes (enough to fill the batch). Other appends do not wake
-     * this wait, so a batch that fills slowly costs one wake-up, not one per event.
-     */
-    @SuppressWarnings("WaitNotInLoop") // the caller re-checks its condition in a loop
-    void awaitLinger(long timeoutNanos, long events, long bytes) throws InterruptedException {
-        lingerWakeSeq = Math.min(lingerWakeSeq, nextSeq + Math.max(1, events));
-        lingerWakeBytes = Math.min(lingerWakeBytes, appendedBytes + Math.max(1, bytes));
-        appended.await(timeoutNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Wakes every waiting reader: for flush and close. */
-    void wakeAll() {
+    /** Counts the entries routed to {@code reader} that it has not read, and moves it to the end. */
+    long skipUnread(Reader reader) {
         lock.lock();
         try {
-            appended.signalAll();
+            long unread = 0;
+            for (long pos = Math.max(reader.readPosition(), firstSeq); pos < nextSeq; pos++) {
+                Entry entry = get(pos);
+                if (entry != null && (entry.routes & reader.mask()) != 0) {
+                    unread++;
+                }
+            }
+            reader.readPosition(nextSeq);
+            return unread;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    @Nullable
+    Instant oldestRouted(Reader reader, long from) {
+        lock.lock();
+        try {
+            for (long pos = Math.max(from, firstSeq); pos < nextSeq; pos++) {
+                Entry entry = get(pos);
+                if (entry != null && (entry.routes & reader.mask()) != 0) {
+                    return entry.record.eventTime();
+                }
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        lock.lock();
+        try {
+            for (long pos = Math.min(before, nextSeq) - 1; pos >= firstSeq; pos--) {
+                Entry entry = get(pos);
+                if (entry == null) {
+                    continue;
+                }
+                long time = entry.record.eventTime().toEpochMilli();
+                if (time < fromMillis || time >= toMillis) {
+                    continue;
+                }
+                byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
+                if (!visitor.visit(pos, json, 0, json.length)) {
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    boolean volatileStorage() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
         } finally {
             lock.unlock();
         }

@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Feeds one sink of one trail from the journal: reads the entries routed to it in order, groups them by the sink's
  * {@link Batching}, and delivers each batch until the sink accepts it, backing off between attempts. Its position
- * in the journal advances only after the sink accepted (or permanently rejected) a batch. Runs on its own thread.
+ * in the journal advances, and is persisted with a disk journal, only after the sink accepted (or permanently
+ * rejected) a batch. Runs on its own thread.
  */
-final class Shipper implements Runnable {
+final class Shipper implements Runnable, Journal.Reader {
 
     private static final long IDLE_WAIT_NANOS = 1_000_000_000L;
 
@@ -37,7 +38,8 @@ final class Shipper implements Runnable {
     private final Batching batching;
     private final RetryPolicy retryPolicy;
     private final Pipeline pipeline;
-    private final MemoryJournal journal;
+    private final Pipeline.TrailState trailState;
+    private final Journal journal;
 
     final LongAdder recorded = new LongAdder();
     private final AtomicLong delivered = new AtomicLong();
@@ -49,8 +51,8 @@ final class Shipper implements Runnable {
     private volatile @Nullable String latestError;
     private volatile @Nullable String latestErrorCode;
 
-    /** Next journal position to read. Guarded by the journal's lock. */
-    private long readPosition;
+    /** Next journal position to read; moved by the journal under its reader discipline. */
+    private volatile long readPosition;
     /** Everything before this position is delivered, dropped or not routed here. */
     private volatile long committedPosition;
 
@@ -64,7 +66,8 @@ final class Shipper implements Runnable {
             int bit,
             RetryPolicy retryPolicy,
             Pipeline pipeline,
-            MemoryJournal journal) {
+            Pipeline.TrailState trailState,
+            Journal journal) {
         this.trail = trail;
         this.sinkName = sinkName;
         this.sink = sink;
@@ -73,11 +76,34 @@ final class Shipper implements Runnable {
         this.batching = sink.batching();
         this.retryPolicy = retryPolicy;
         this.pipeline = pipeline;
+        this.trailState = trailState;
         this.journal = journal;
     }
 
-    long mask() {
+    @Override
+    public long mask() {
         return mask;
+    }
+
+    @Override
+    public boolean routes(long seq, LineFields fields) {
+        return trailState.routes(seq, fields);
+    }
+
+    @Override
+    public long readPosition() {
+        return readPosition;
+    }
+
+    @Override
+    public void readPosition(long position) {
+        this.readPosition = position;
+    }
+
+    /** Sets where this shipper starts, before its thread runs. */
+    void startAt(long position) {
+        this.readPosition = position;
+        this.committedPosition = position;
     }
 
     long committedPosition() {
@@ -90,7 +116,7 @@ final class Shipper implements Runnable {
 
     @Override
     public void run() {
-        List<MemoryJournal.Entry> batch = new ArrayList<>();
+        List<Journal.Entry> batch = new ArrayList<>();
         try {
             while (true) {
                 reportEvictions();
@@ -102,9 +128,13 @@ final class Shipper implements Runnable {
                     }
                     continue;
                 }
-                deliver(batch);
-                committedPosition = end;
-                pipeline.progressed();
+                if (!deliver(batch)) {
+                    break; // closing: the batch stays in the journal for the next start
+                }
+                commit(end);
+                if (pipeline.pastCloseDeadline()) {
+                    break; // what is left stays in the journal, or is counted as dropped with the memory journal
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -112,7 +142,7 @@ final class Shipper implements Runnable {
             pipeline.warnings.warn(
                     "shipper-crash-" + trail + "/" + sinkName,
                     "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' stopped unexpectedly;"
-                            + " undelivered events are counted as dropped at close",
+                            + " undelivered events stay pending",
                     e);
         } finally {
             reportEvictions();
@@ -121,70 +151,69 @@ final class Shipper implements Runnable {
         }
     }
 
+    private void commit(long position) {
+        if (position <= committedPosition) {
+            return;
+        }
+        committedPosition = position;
+        pipeline.persistCursor(this, position);
+        pipeline.progressed();
+    }
+
     /**
      * Fills {@code batch} with the next entries routed here. Returns the journal position after the batch; with an
      * empty batch, a negative value means the pipeline is closing and there is nothing left to deliver.
      */
-    private long collect(List<MemoryJournal.Entry> batch) throws InterruptedException {
+    private long collect(List<Journal.Entry> batch) throws InterruptedException {
         long lingerNanos = batching.linger().toNanos();
         long bytes = 0;
-        journal.lock.lock();
-        try {
-            while (true) {
-                long pos = Math.max(readPosition, journal.firstSeq());
-                long next = journal.nextSeqLocked();
-                boolean full = false;
-                while (pos < next) {
-                    if (batch.size() >= batching.maxEvents()) {
-                        full = true;
-                        break;
-                    }
-                    MemoryJournal.Entry entry = journal.get(pos);
-                    if (entry != null && (entry.routes & mask) != 0) {
-                        int size = entry.record.sizeInBytes();
-                        if (!batch.isEmpty() && bytes + size > batching.maxBytes()) {
-                            full = true;
-                            break;
-                        }
-                        batch.add(entry);
-                        bytes += size;
-                    }
-                    pos++;
+        long lingerStart = 0;
+        while (true) {
+            Journal.Read read = journal.read(this, batching.maxEvents() - batch.size(), remaining(bytes), batch);
+            long pos = read.next();
+            if (batch.isEmpty()) {
+                commit(pos);
+                if (pipeline.closing()) {
+                    return -1;
                 }
-                readPosition = pos;
-                if (batch.isEmpty()) {
-                    committedPosition = pos;
-                    if (pipeline.closing()) {
-                        return -1;
-                    }
-                    pipeline.progressed();
-                    journal.awaitIdle(IDLE_WAIT_NANOS);
-                    continue;
-                }
-                if (full
-                        || batch.size() >= batching.maxEvents()
-                        || bytes >= batching.maxBytes()
-                        || pipeline.closing()
-                        || pipeline.flushRequestedUpTo() > batch.get(0).seq) {
-                    return pos;
-                }
-                long wait = batch.get(0).appendNanos + lingerNanos - System.nanoTime();
-                if (wait <= 0) {
-                    return pos;
-                }
-                journal.awaitLinger(wait, batching.maxEvents() - batch.size(), batching.maxBytes() - bytes);
+                pipeline.progressed();
+                journal.awaitData(pos, IDLE_WAIT_NANOS);
+                continue;
             }
-        } finally {
-            journal.lock.unlock();
+            if (lingerStart == 0) {
+                lingerStart = Math.max(batch.get(0).readyNanos, 1);
+            }
+            bytes = 0;
+            for (Journal.Entry entry : batch) {
+                bytes += entry.record.sizeInBytes();
+            }
+            if (read.full()
+                    || batch.size() >= batching.maxEvents()
+                    || bytes >= batching.maxBytes()
+                    || pipeline.closing()
+                    || pipeline.flushRequestedUpTo() > batch.get(0).seq) {
+                return pos;
+            }
+            long wait = lingerStart + lingerNanos - System.nanoTime();
+            if (wait <= 0) {
+                return pos;
+            }
+            journal.awaitLinger(pos, wait, batching.maxEvents() - batch.size(), batching.maxBytes() - bytes);
         }
     }
 
-    private void deliver(List<MemoryJournal.Entry> entries) throws InterruptedException {
+    private long remaining(long bytes) {
+        return Math.max(1, batching.maxBytes() - bytes);
+    }
+
+    /** Delivers a batch; returns {@code false} if the shipper is to stop and leave the batch in the journal. */
+    private boolean deliver(List<Journal.Entry> entries) throws InterruptedException {
         List<AuditRecord> records = new ArrayList<>(entries.size());
-        for (MemoryJournal.Entry entry : entries) {
+        for (Journal.Entry entry : entries) {
             records.add(entry.record);
         }
         AuditBatch batch = AuditBatch.of(records);
+        boolean keepsBacklog = !journal.volatileStorage();
         int attempt = 0;
         while (true) {
             attempt++;
@@ -199,7 +228,7 @@ final class Shipper implements Runnable {
                     sinkLock.unlock();
                 }
                 delivered(batch);
-                return;
+                return true;
             } catch (DeliveryException e) {
                 error = e;
                 errorCode = e.errorCode();
@@ -219,14 +248,17 @@ final class Shipper implements Runnable {
                     trail, sinkName, batch.size(), attempt, message, errorCode, !giveUp, now));
             if (!retryable) {
                 drop(DeliveryListener.Dropped.REJECTED, batch.size(), "sink rejected the batch: " + message);
-                return;
+                return true;
             }
             if (giveUp) {
+                if (keepsBacklog) {
+                    return false;
+                }
                 drop(
                         DeliveryListener.Dropped.SHUTDOWN,
                         batch.size(),
                         "not delivered before the shutdown timeout: " + message);
-                return;
+                return true;
             }
             retries.incrementAndGet();
             reportEvictions(); // the loss must be heard while the sink is down, not only after it recovers
@@ -238,7 +270,9 @@ final class Shipper implements Runnable {
                     .backoff(attempt, ThreadLocalRandom.current().nextDouble())
                     .toNanos();
             if (!pipeline.sleep(backoff)) {
-                drop(DeliveryListener.Dropped.SHUTDOWN, batch.size(), "not delivered before shutdown: " + message);
+                if (!keepsBacklog) {
+                    drop(DeliveryListener.Dropped.SHUTDOWN, batch.size(), "not delivered before shutdown: " + message);
+                }
                 throw new InterruptedException();
             }
         }
@@ -252,13 +286,19 @@ final class Shipper implements Runnable {
                 trail, sinkName, batch.size(), batch.sizeInBytes(), batch.firstEventId(), batch.lastEventId(), now));
     }
 
-    /** Counts an entry the journal evicted before this shipper read it. Called under the journal's lock. */
-    void evicted(MemoryJournal.Entry entry) {
+    /** Counts an entry the memory journal evicted before this shipper read it. Called under the journal's lock. */
+    void evicted(Journal.Entry entry) {
         if (entry.seq >= readPosition) {
             dropped.computeIfAbsent(DeliveryListener.Dropped.CAPACITY, r -> new LongAdder())
                     .increment();
             unreportedEvictions.incrementAndGet();
         }
+    }
+
+    @Override
+    public void lost(long events, String reason, String detail) {
+        // the journal moved the read position past the deleted events; the committed position follows on the next read
+        drop(reason, events, detail);
     }
 
     private void reportEvictions() {
@@ -274,22 +314,12 @@ final class Shipper implements Runnable {
         }
     }
 
-    /** Counts every entry routed here that was not read yet as dropped; called at close, after the thread ended. */
-    void dropUnread(String reason, String detail) {
-        long count = 0;
-        journal.lock.lock();
-        try {
-            long next = journal.nextSeqLocked();
-            for (long pos = Math.max(readPosition, journal.firstSeq()); pos < next; pos++) {
-                MemoryJournal.Entry entry = journal.get(pos);
-                if (entry != null && (entry.routes & mask) != 0) {
-                    count++;
-                }
-            }
-            readPosition = next;
-        } finally {
-            journal.lock.unlock();
-        }
+    /**
+     * Counts every entry routed here that was not read yet as dropped; called at close, after the thread ended, for
+     * the memory journal, which does not outlive the process.
+     */
+    void dropUnread(MemoryJournal memory, String reason, String detail) {
+        long count = memory.skipUnread(this);
         if (count > 0) {
             drop(reason, count, detail);
         }
@@ -315,25 +345,13 @@ final class Shipper implements Runnable {
         }
         long deliveredCount = delivered.get();
         long recordedCount = recorded.sum();
-        Instant oldestPending = null;
-        journal.lock.lock();
-        try {
-            long next = journal.nextSeqLocked();
-            for (long pos = Math.max(committedPosition, journal.firstSeq()); pos < next; pos++) {
-                MemoryJournal.Entry entry = journal.get(pos);
-                if (entry != null && (entry.routes & mask) != 0) {
-                    oldestPending = entry.record.eventTime();
-                    break;
-                }
-            }
-        } finally {
-            journal.lock.unlock();
-        }
+        long pending = Math.max(0, recordedCount - deliveredCount - droppedTotal);
+        Instant oldestPending = pending == 0 ? null : journal.oldestRouted(this, committedPosition);
         return new TrailStatus.SinkStatus(
                 sinkName,
                 recordedCount,
                 deliveredCount,
-                Math.max(0, recordedCount - deliveredCount - droppedTotal),
+                pending,
                 drops,
                 retries.get(),
                 latestDeliveryTime,

@@ -7,13 +7,18 @@ import io.actiontrail.sink.Batching;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Misuse at configuration time fails fast, with a message that names the bad value. */
 class ActionTrailBuilderTest {
+
+    @TempDir
+    Path dir;
 
     @Test
     void requiresAServiceName() {
@@ -130,6 +135,7 @@ class ActionTrailBuilderTest {
     void namesTheKnownTrailsWhenAskedForAnUnknownOne() {
         try (ActionTrail actionTrail = ActionTrail.builder()
                 .serviceName("svc")
+                .dataDir(dir)
                 .shutdownHook(false)
                 .trail(Trail.builder("main").sink(new ScriptedSink("s")).build())
                 .build()) {
@@ -145,8 +151,11 @@ class ActionTrailBuilderTest {
 
     @Test
     void worksWithoutAnyTrail() {
-        try (ActionTrail actionTrail =
-                ActionTrail.builder().serviceName("svc").shutdownHook(false).build()) {
+        try (ActionTrail actionTrail = ActionTrail.builder()
+                .serviceName("svc")
+                .dataDir(dir)
+                .shutdownHook(false)
+                .build()) {
             actionTrail.record(AuditEvent.builder("A").build());
             assertThat(actionTrail.flush(Duration.ofSeconds(1))).isTrue();
             assertThat(actionTrail.captureStats().recorded()).isEqualTo(1);
@@ -159,6 +168,7 @@ class ActionTrailBuilderTest {
         List<Thread> created = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (ActionTrail actionTrail = ActionTrail.builder()
                 .serviceName("svc")
+                .dataDir(dir)
                 .shutdownHook(false)
                 .threadFactory(r -> {
                     Thread t = new Thread(r);
@@ -172,8 +182,9 @@ class ActionTrailBuilderTest {
                         .build())
                 .build()) {
             assertThat(actionTrail.trails()).hasSize(1);
-            assertThat(created).hasSize(2);
-            assertThat(created).extracting(Thread::getName).containsExactly("actiontrail-main-a", "actiontrail-main-b");
+            assertThat(created)
+                    .extracting(Thread::getName)
+                    .containsExactly("actiontrail-journal-writer", "actiontrail-main-a", "actiontrail-main-b");
         }
         assertThat(created).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
     }

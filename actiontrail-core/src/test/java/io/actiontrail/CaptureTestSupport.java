@@ -49,6 +49,7 @@ final class CaptureTestSupport {
         private Harness(UnaryOperator<ActionTrail.Builder> configuration) {
             ActionTrail.Builder builder = ActionTrail.builder()
                     .serviceName("svc")
+                    .durability(Durability.MEMORY) // capture tests; the journals have their own
                     .shutdownHook(false)
                     .trail(Trail.builder("t").sink(sink).build());
             this.actionTrail = configuration.apply(builder).build();

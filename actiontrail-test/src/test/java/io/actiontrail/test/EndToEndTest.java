@@ -15,9 +15,11 @@ import io.actiontrail.sink.Batching;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** An application records through a real {@link ActionTrail}; the test kit checks what reached the sink. */
 final class EndToEndTest {
@@ -26,9 +28,13 @@ final class EndToEndTest {
     private static final RetryPolicy FAST_RETRY =
             new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(50), 2.0, 0.2);
 
+    @TempDir
+    static Path dataDir;
+
     private static ActionTrail actionTrail(InMemoryAuditSink sink, RetryPolicy retryPolicy) {
         return ActionTrail.builder()
                 .serviceName("t")
+                .dataDir(dataDir.resolve(java.util.UUID.randomUUID().toString()))
                 .shutdownHook(false)
                 .trail(Trail.builder("main").sink(sink).retryPolicy(retryPolicy).build())
                 .build();
