@@ -211,6 +211,7 @@ final class DiskJournal extends Journal {
                 continue;
             }
             torn += rebuild(segment, last);
+            segment.lastWriteMillis(Files.getLastModifiedTime(segment.path).toMillis());
             if (!last) {
                 segment.seal();
                 try {
@@ -655,6 +656,7 @@ final class DiskJournal extends Journal {
             offset += lengths[i] + 1L;
         }
         active.written(at, seq + count);
+        active.lastWriteMillis(clock.millis());
         unsynced = true;
         publish(seq + count, at - fileSize);
         return at;
@@ -670,6 +672,7 @@ final class DiskJournal extends Journal {
         }
         active.indexLine(seq, fileSize, record.eventTime().toEpochMilli());
         active.written(at, seq + 1);
+        active.lastWriteMillis(clock.millis());
         unsynced = true;
         publish(seq + 1, line.length);
     }
@@ -812,7 +815,7 @@ final class DiskJournal extends Journal {
             if (!segment.sealed()) {
                 break;
             }
-            if (current.get(i + 1).createdMillis < cutoff) {
+            if (segment.lastWriteMillis() < cutoff) {
                 reasons.add(DeliveryListener.Dropped.RETENTION);
             } else if (total > settings.maxDiskBytes()) {
                 reasons.add(DeliveryListener.Dropped.QUOTA);

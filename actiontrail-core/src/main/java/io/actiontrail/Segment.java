@@ -29,7 +29,7 @@ final class Segment {
     static final int BLOCK_BYTES = 64 * 1024;
     static final String SUFFIX = ".jsonl";
     static final String INDEX_SUFFIX = ".idx";
-    private static final int INDEX_MAGIC = 0x41544958; // "ATIX"
+    private static final int INDEX_MAGIC = 0x41544931; // "ATI1"
     private static final DateTimeFormatter NAME_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern NAME = Pattern.compile("(\\d{20})-(\\d{8}T\\d{6}Z)\\.jsonl");
@@ -44,6 +44,8 @@ final class Segment {
     private volatile long size;
 
     private volatile boolean sealed;
+    /** When a line was last written, by the journal's clock: what retention measures. */
+    private volatile long lastWriteMillis;
 
     private long[] blockSeq = new long[8];
     private long[] blockOffset = new long[8];
@@ -59,6 +61,7 @@ final class Segment {
         this.firstSeq = firstSeq;
         this.createdMillis = createdMillis;
         this.endSeq = firstSeq;
+        this.lastWriteMillis = createdMillis;
     }
 
     static String fileName(long firstSeq, long createdMillis) {
@@ -93,6 +96,14 @@ final class Segment {
 
     void seal() {
         sealed = true;
+    }
+
+    long lastWriteMillis() {
+        return lastWriteMillis;
+    }
+
+    void lastWriteMillis(long millis) {
+        lastWriteMillis = millis;
     }
 
     /** Records lines the writer has written: sizes first, so a reader that sees the new end also sees the bytes. */
@@ -187,6 +198,7 @@ final class Segment {
         out.writeInt(INDEX_MAGIC);
         out.writeLong(size);
         out.writeLong(endSeq);
+        out.writeLong(lastWriteMillis);
         out.writeInt(blocks);
         for (int i = 0; i < blocks; i++) {
             out.writeLong(blockSeq[i]);
@@ -209,7 +221,7 @@ final class Segment {
         }
         try {
             byte[] all = Files.readAllBytes(file);
-            if (all.length < 36) {
+            if (all.length < 44) {
                 return false;
             }
             CRC32 crc = new CRC32();
@@ -220,8 +232,9 @@ final class Segment {
             }
             long indexedSize = in.readLong();
             long indexedEnd = in.readLong();
+            long lastWrite = in.readLong();
             int n = in.readInt();
-            if (indexedSize != fileSize || n < 0 || all.length != 28 + n * 32 + 8) {
+            if (indexedSize != fileSize || n < 0 || all.length != 36 + n * 32 + 8) {
                 return false;
             }
             long[] seqs = new long[Math.max(8, n)];
@@ -248,6 +261,7 @@ final class Segment {
             blocks = n;
             minTime = min;
             maxTime = max;
+            lastWriteMillis = lastWrite;
             written(indexedSize, indexedEnd);
             return true;
         } catch (IOException e) {

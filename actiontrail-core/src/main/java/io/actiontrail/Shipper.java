@@ -359,7 +359,13 @@ final class Shipper implements Runnable, Journal.Reader {
                 latestErrorCode,
                 latestErrorTime,
                 oldestPending,
-                oldestPending == null ? null : Duration.between(oldestPending, pipeline.clock.instant()));
+                oldestPending == null ? null : age(oldestPending));
+    }
+
+    /** How long ago an event happened; zero for an event time ahead of the clock. */
+    private Duration age(Instant eventTime) {
+        Duration age = Duration.between(eventTime, pipeline.clock.instant());
+        return age.isNegative() ? Duration.ZERO : age;
     }
 
     private static String describe(Throwable error) {
