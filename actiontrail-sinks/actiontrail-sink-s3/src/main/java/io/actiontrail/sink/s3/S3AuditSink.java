@@ -172,7 +172,7 @@ public final class S3AuditSink implements AuditSink {
     /**
      * Writes the batch as one object per UTC day (and per service and region, when those come from the events).
      *
-     * @throws DeliveryException, always retryable, with the server's error code when it gave one
+     * @throws DeliveryException when an upload failed; always retryable, with the server's error code when it gave one
      * @throws IllegalStateException if the sink was closed
      */
     @Override
