@@ -407,7 +407,7 @@ public final class S3AuditSink implements AuditSink {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder name(String name) {
-            this.name = requireText(name, "name");
+            this.name = Checks.requireText(name, "name");
             return this;
         }
 
@@ -430,7 +430,7 @@ public final class S3AuditSink implements AuditSink {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder serviceName(String serviceName) {
-            this.serviceName = requireText(serviceName, "serviceName");
+            this.serviceName = Checks.requireText(serviceName, "serviceName");
             return this;
         }
 
@@ -441,7 +441,7 @@ public final class S3AuditSink implements AuditSink {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder region(String region) {
-            this.region = requireText(region, "region");
+            this.region = Checks.requireText(region, "region");
             return this;
         }
 
@@ -511,7 +511,7 @@ public final class S3AuditSink implements AuditSink {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder kmsKeyId(String kmsKeyId) {
-            this.kmsKeyId = requireText(kmsKeyId, "kmsKeyId");
+            this.kmsKeyId = Checks.requireText(kmsKeyId, "kmsKeyId");
             return this;
         }
 
@@ -523,7 +523,7 @@ public final class S3AuditSink implements AuditSink {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder storageClass(String storageClass) {
-            this.storageClass = requireText(storageClass, "storageClass").toUpperCase(Locale.ROOT);
+            this.storageClass = Checks.requireText(storageClass, "storageClass").toUpperCase(Locale.ROOT);
             return this;
         }
 
@@ -584,14 +584,6 @@ public final class S3AuditSink implements AuditSink {
             }
             return new S3AuditSink(
                     this, Objects.requireNonNull(connection, "connection").createClient(), true);
-        }
-
-        private static String requireText(String value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank: '" + value + "'");
-            }
-            return value.strip();
         }
     }
 }

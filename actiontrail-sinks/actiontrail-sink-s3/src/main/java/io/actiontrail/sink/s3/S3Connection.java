@@ -219,11 +219,7 @@ public final class S3Connection {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder region(String region) {
-            Objects.requireNonNull(region, "region");
-            if (region.isBlank()) {
-                throw new IllegalArgumentException("region must not be blank: '" + region + "'");
-            }
-            this.region = region.strip();
+            this.region = Checks.requireText(region, "region");
             return this;
         }
 

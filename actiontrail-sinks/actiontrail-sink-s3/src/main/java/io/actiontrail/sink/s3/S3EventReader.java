@@ -300,11 +300,7 @@ public final class S3EventReader implements AutoCloseable {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder serviceName(String serviceName) {
-            Objects.requireNonNull(serviceName, "serviceName");
-            if (serviceName.isBlank()) {
-                throw new IllegalArgumentException("serviceName must not be blank: '" + serviceName + "'");
-            }
-            this.serviceName = serviceName.strip();
+            this.serviceName = Checks.requireText(serviceName, "serviceName");
             return this;
         }
 
@@ -314,11 +310,7 @@ public final class S3EventReader implements AutoCloseable {
          * @throws IllegalArgumentException if it is blank
          */
         public Builder region(String region) {
-            Objects.requireNonNull(region, "region");
-            if (region.isBlank()) {
-                throw new IllegalArgumentException("region must not be blank: '" + region + "'");
-            }
-            this.region = region.strip();
+            this.region = Checks.requireText(region, "region");
             return this;
         }
 
