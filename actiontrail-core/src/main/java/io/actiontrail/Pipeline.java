@@ -503,6 +503,11 @@ final class Pipeline {
                 interrupted = true;
             }
         }
+        if (cursors != null) {
+            for (Shipper shipper : shippers) {
+                persistCursor(shipper, shipper.committedPosition());
+            }
+        }
         MemoryJournal m = memory;
         if (m != null) {
             for (Shipper shipper : shippers) {

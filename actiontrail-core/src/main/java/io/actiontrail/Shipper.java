@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 final class Shipper implements Runnable, Journal.Reader {
 
     private static final long IDLE_WAIT_NANOS = 1_000_000_000L;
+    private static final long SKIP_PERSIST_NANOS = 1_000_000_000L;
 
     final String trail;
     final String sinkName;
@@ -57,6 +58,7 @@ final class Shipper implements Runnable, Journal.Reader {
     private volatile long committedPosition;
 
     private volatile boolean finished;
+    private long lastPersistNanos = System.nanoTime();
 
     Shipper(
             String trail,
@@ -131,7 +133,7 @@ final class Shipper implements Runnable, Journal.Reader {
                 if (!deliver(batch)) {
                     break; // closing: the batch stays in the journal for the next start
                 }
-                commit(end);
+                commit(end, true);
                 if (pipeline.pastCloseDeadline()) {
                     break; // what is left stays in the journal, or is counted as dropped with the memory journal
                 }
@@ -151,12 +153,20 @@ final class Shipper implements Runnable, Journal.Reader {
         }
     }
 
-    private void commit(long position) {
+    /**
+     * Moves the committed position. After a delivery the cursor is persisted at once; a move past events not routed
+     * here is persisted at most once a second, since replaying it after a crash delivers nothing twice.
+     */
+    private void commit(long position, boolean delivered) {
         if (position <= committedPosition) {
             return;
         }
         committedPosition = position;
-        pipeline.persistCursor(this, position);
+        long now = System.nanoTime();
+        if (delivered || now - lastPersistNanos >= SKIP_PERSIST_NANOS) {
+            lastPersistNanos = now;
+            pipeline.persistCursor(this, position);
+        }
         pipeline.progressed();
     }
 
@@ -172,7 +182,7 @@ final class Shipper implements Runnable, Journal.Reader {
             Journal.Read read = journal.read(this, batching.maxEvents() - batch.size(), remaining(bytes), batch);
             long pos = read.next();
             if (batch.isEmpty()) {
-                commit(pos);
+                commit(pos, false);
                 if (pipeline.closing()) {
                     return -1;
                 }
