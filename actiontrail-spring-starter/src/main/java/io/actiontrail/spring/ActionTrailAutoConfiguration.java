@@ -61,11 +61,11 @@ public final class ActionTrailAutoConfiguration {
             serviceName = environment.getProperty("spring.application.name", "application");
         }
         ActionTrailFactory factory = new ActionTrailFactory(
-                properties,
-                Binder.get(environment),
-                factories.orderedStream().toList());
+                properties, Binder.get(environment), factories.orderedStream().toList());
         ActionTrail.Builder builder = factory.builder(
-                serviceName, beans.getBeansOfType(AuditSink.class), trails.orderedStream().toList());
+                serviceName,
+                beans.getBeansOfType(AuditSink.class),
+                trails.orderedStream().toList());
         List<DeliveryListener> all = listeners.orderedStream().toList();
         if (!all.isEmpty()) {
             builder.deliveryListener(CompositeDeliveryListener.of(all));
@@ -83,8 +83,8 @@ public final class ActionTrailAutoConfiguration {
                 throw new InvalidConfigurationPropertyValueException(
                         "actiontrail.max-disk-bytes", properties.getMaxDiskBytes(), message);
             }
-            throw new IllegalStateException("ActionTrail could not be built from the actiontrail.* properties: "
-                    + message, e);
+            throw new IllegalStateException(
+                    "ActionTrail could not be built from the actiontrail.* properties: " + message, e);
         }
     }
 

@@ -41,13 +41,13 @@ final class ActionTrailFactory {
             AuditSinkFactory previous = this.factories.putIfAbsent(factory.type(), factory);
             if (previous != null) {
                 throw new IllegalStateException("two AuditSinkFactory beans create sinks of type '" + factory.type()
-                        + "': " + previous.getClass().getName() + " and " + factory.getClass().getName());
+                        + "': " + previous.getClass().getName() + " and "
+                        + factory.getClass().getName());
             }
         }
     }
 
-    ActionTrail.Builder builder(
-            String serviceName, Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
+    ActionTrail.Builder builder(String serviceName, Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
         ActionTrail.Builder b = ActionTrail.builder();
         ActionTrailProperties p = properties;
         set("service-name", serviceName, b::serviceName);

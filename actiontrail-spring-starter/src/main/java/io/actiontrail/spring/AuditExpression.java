@@ -32,7 +32,8 @@ final class AuditExpression {
     private final @Nullable Expression expression;
     private final boolean usesResult;
 
-    private AuditExpression(String source, @Nullable String literal, @Nullable Expression expression, boolean usesResult) {
+    private AuditExpression(
+            String source, @Nullable String literal, @Nullable Expression expression, boolean usesResult) {
         this.source = source;
         this.literal = literal;
         this.expression = expression;
@@ -108,7 +109,8 @@ final class AuditExpression {
     }
 
     /** Evaluates the expression; never throws. */
-    @Nullable String evaluate(Method method, @Nullable Object[] args, @Nullable Object target, @Nullable Object result) {
+    @Nullable
+    String evaluate(Method method, @Nullable Object[] args, @Nullable Object target, @Nullable Object result) {
         if (literal != null) {
             return literal;
         }

@@ -14,5 +14,6 @@ import org.jspecify.annotations.Nullable;
 public interface AuditIdentityProvider {
 
     /** Returns the identity of the current caller, or {@code null} when it is not known here. */
-    @Nullable UserIdentity currentIdentity();
+    @Nullable
+    UserIdentity currentIdentity();
 }

@@ -45,7 +45,8 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
      *
      * @throws IllegalArgumentException if its {@code @Audited} is invalid
      */
-    @Nullable AuditedPlan plan(Method method) {
+    @Nullable
+    AuditedPlan plan(Method method) {
         AuditedPlan plan = plans.get(method);
         if (plan != null) {
             return plan;

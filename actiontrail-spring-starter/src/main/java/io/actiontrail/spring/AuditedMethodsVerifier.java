@@ -117,8 +117,9 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
     }
 
     private void warn(Method method, String what) {
-        String message = "ActionTrail: @Audited method " + method.getDeclaringClass().getName() + "."
-                + method.getName() + "(" + parameters(method) + ") " + what;
+        String message =
+                "ActionTrail: @Audited method " + method.getDeclaringClass().getName() + "." + method.getName() + "("
+                        + parameters(method) + ") " + what;
         warnings.add(message);
         log.warn(message);
     }
@@ -153,35 +154,40 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
             return calls;
         }
         Set<String> reported = new HashSet<>();
-        new ClassReader(bytes).accept(
-                new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(
-                            int access,
-                            String name,
-                            String descriptor,
-                            @Nullable String signature,
-                            String @Nullable [] exceptions) {
-                        String caller = callerName(name);
-                        return new MethodVisitor(Opcodes.ASM9) {
+        new ClassReader(bytes)
+                .accept(
+                        new ClassVisitor(Opcodes.ASM9) {
                             @Override
-                            public void visitMethodInsn(
-                                    int opcode, String owner, String callee, String calleeDesc, boolean isInterface) {
-                                if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKESPECIAL)
-                                        && owners.contains(owner)
-                                        && !callee.equals("<init>")) {
-                                    Method target = audited.get(callee + calleeDesc);
-                                    if (target != null
-                                            && !caller.equals(callee)
-                                            && reported.add(caller + "->" + callee + calleeDesc)) {
-                                        calls.add(new SelfCall(caller, target));
+                            public MethodVisitor visitMethod(
+                                    int access,
+                                    String name,
+                                    String descriptor,
+                                    @Nullable String signature,
+                                    String @Nullable [] exceptions) {
+                                String caller = callerName(name);
+                                return new MethodVisitor(Opcodes.ASM9) {
+                                    @Override
+                                    public void visitMethodInsn(
+                                            int opcode,
+                                            String owner,
+                                            String callee,
+                                            String calleeDesc,
+                                            boolean isInterface) {
+                                        if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKESPECIAL)
+                                                && owners.contains(owner)
+                                                && !callee.equals("<init>")) {
+                                            Method target = audited.get(callee + calleeDesc);
+                                            if (target != null
+                                                    && !caller.equals(callee)
+                                                    && reported.add(caller + "->" + callee + calleeDesc)) {
+                                                calls.add(new SelfCall(caller, target));
+                                            }
+                                        }
                                     }
-                                }
+                                };
                             }
-                        };
-                    }
-                },
-                ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+                        },
+                        ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return calls;
     }
 

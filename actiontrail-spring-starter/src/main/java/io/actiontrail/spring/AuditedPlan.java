@@ -39,8 +39,8 @@ final class AuditedPlan {
     private AuditedPlan(Method method, Audited audited, String defaultName) {
         this.method = method;
         if (audited.eventType().length > 1) {
-            throw new IllegalArgumentException("@Audited on " + method.getDeclaringClass().getName() + "."
-                    + method.getName() + " gives more than one eventType");
+            throw new IllegalArgumentException("@Audited on "
+                    + method.getDeclaringClass().getName() + "." + method.getName() + " gives more than one eventType");
         }
         this.eventName = audited.eventName().isEmpty() ? defaultName : audited.eventName();
         this.eventRW = audited.eventRW();
