@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -82,6 +83,17 @@ final class ActionTrailFactory {
 
     private List<Trail> trails(Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
         Map<String, ActionTrailProperties.SinkProperties> declared = properties.getSinks();
+        // a sink with settings but no type binds to nothing at all: find it by its property names
+        binder.bind("actiontrail.sinks", Bindable.mapOf(String.class, Object.class))
+                .ifBound(all -> all.keySet().forEach(key -> {
+                    String name = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+                    if (!declared.containsKey(name)) {
+                        throw new InvalidConfigurationPropertyValueException(
+                                "actiontrail.sinks." + name + ".type",
+                                null,
+                                "every sink needs a type; known types: " + new TreeSet<>(factories.keySet()));
+                    }
+                }));
         for (Map.Entry<String, ActionTrailProperties.SinkProperties> e : declared.entrySet()) {
             factory(e.getKey(), e.getValue()); // every declared sink is checked, used or not
             if (sinkBeans.containsKey(e.getKey())) {
