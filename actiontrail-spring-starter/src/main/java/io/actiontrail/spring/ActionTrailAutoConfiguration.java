@@ -113,10 +113,16 @@ public final class ActionTrailAutoConfiguration {
     /** Whether controller handlers are audited by the web capture rather than by the advisor. */
     static boolean controllersCapturedElsewhere(Environment environment, ApplicationContext context) {
         ClassLoader loader = context.getClassLoader();
-        return environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)
-                && ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)
-                && ClassUtils.getAllInterfacesForClassAsSet(context.getClass()).stream()
-                        .anyMatch(i -> i.getName().equals("org.springframework.web.context.WebApplicationContext"));
+        if (!environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)
+                || !ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)) {
+            return false;
+        }
+        try {
+            return ClassUtils.forName("org.springframework.web.context.WebApplicationContext", loader)
+                    .isInstance(context);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** The {@code slf4j} sink type, from core. */
