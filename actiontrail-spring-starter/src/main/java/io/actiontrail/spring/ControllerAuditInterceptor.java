@@ -219,12 +219,14 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         if (status != null) {
             return status.code().value();
         }
-        String name = ex.getClass().getSimpleName();
-        if (name.contains("AccessDenied") || name.contains("Forbidden")) {
-            return 403;
-        }
-        if (name.contains("Authentication") || name.contains("Unauthorized")) {
-            return 401;
+        for (Class<?> c = ex.getClass(); c != null && c != Throwable.class; c = c.getSuperclass()) {
+            String name = c.getSimpleName();
+            if (name.contains("AccessDenied") || name.contains("Forbidden")) {
+                return 403; // what Spring Security's ExceptionTranslationFilter answers
+            }
+            if (name.contains("AuthenticationException") || name.contains("Unauthorized")) {
+                return 401;
+            }
         }
         return 500;
     }

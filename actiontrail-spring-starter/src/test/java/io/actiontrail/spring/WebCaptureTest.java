@@ -174,6 +174,7 @@ class WebCaptureTest {
                     e -> e.eventName().equals("DeleteOrder") && userName(e).equals("bob"));
             assertThat(denied.outcome()).isEqualTo(Outcome.DENIED);
             assertThat(denied.errorCode()).contains("Denied");
+            assertThat(extra(denied, "httpStatus")).isEqualTo("403");
         }
 
         @Test
