@@ -1,0 +1,139 @@
+package io.actiontrail.spring;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.DeliveryListener;
+import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.trail.Trail;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configures an {@link ActionTrail} from the {@code actiontrail.*} properties, the sink, trail and
+ * {@link ActionTrailBuilderCustomizer} beans, and audits every {@code @Audited} bean method through Spring AOP.
+ *
+ * <p>Thread-safety: configuration only, used by Spring at start-up.
+ */
+@AutoConfiguration
+@ConditionalOnClass(ActionTrail.class)
+@ConditionalOnBooleanProperty(name = "actiontrail.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ActionTrailProperties.class)
+@Import(AuditProxyRegistrar.class)
+public final class ActionTrailAutoConfiguration {
+
+    /** The bean name of the {@code @Audited} advisor. */
+    public static final String AUDITED_ADVISOR = "actionTrailAuditedAdvisor";
+
+    /** Creates the configuration; called by Spring. */
+    public ActionTrailAutoConfiguration() {}
+
+    /** The ActionTrail instance, closed (flushing pending deliveries) when the context closes. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public ActionTrail actionTrail(
+            ActionTrailProperties properties,
+            Environment environment,
+            ListableBeanFactory beans,
+            ObjectProvider<AuditSinkFactory> factories,
+            ObjectProvider<Trail> trails,
+            ObjectProvider<ActionTrailBuilderCustomizer> customizers,
+            ObjectProvider<DeliveryListener> listeners) {
+        String serviceName = properties.getServiceName();
+        if (serviceName == null || serviceName.isBlank()) {
+            serviceName = environment.getProperty("spring.application.name", "application");
+        }
+        ActionTrailFactory factory = new ActionTrailFactory(
+                properties, Binder.get(environment), factories.orderedStream().toList());
+        ActionTrail.Builder builder = factory.builder(
+                serviceName,
+                beans.getBeansOfType(AuditSink.class),
+                trails.orderedStream().toList());
+        List<DeliveryListener> all = listeners.orderedStream().toList();
+        if (!all.isEmpty()) {
+            builder.deliveryListener(CompositeDeliveryListener.of(all));
+        }
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        try {
+            return builder.build();
+        } catch (IllegalStateException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("durability")) {
+                throw new InvalidConfigurationPropertyValueException(
+                        "actiontrail.durability", properties.getDurability(), message);
+            }
+            if (message.contains("maxDiskBytes")) {
+                throw new InvalidConfigurationPropertyValueException(
+                        "actiontrail.max-disk-bytes", properties.getMaxDiskBytes(), message);
+            }
+            throw new IllegalStateException(
+                    "ActionTrail could not be built from the actiontrail.* properties: " + message, e);
+        }
+    }
+
+    /** The advisor that audits {@code @Audited} bean methods. */
+    @Bean(AUDITED_ADVISOR)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean(name = AUDITED_ADVISOR)
+    static AuditedAdvisor actionTrailAuditedAdvisor(
+            ObjectProvider<ActionTrail> actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            Environment environment,
+            ApplicationContext context) {
+        return new AuditedAdvisor(
+                new AuditedMethodInterceptor(actionTrail, identities, Clock.systemUTC()),
+                controllersCapturedElsewhere(environment, context));
+    }
+
+    /** Warns at start-up about {@code @Audited} methods Spring AOP cannot intercept. */
+    @Bean
+    @ConditionalOnMissingBean
+    static AuditedMethodsVerifier actionTrailAuditedMethodsVerifier(
+            ConfigurableListableBeanFactory beanFactory, Environment environment, ApplicationContext context) {
+        return new AuditedMethodsVerifier(beanFactory, controllersCapturedElsewhere(environment, context));
+    }
+
+    /** Whether controller handlers are audited by the web capture rather than by the advisor. */
+    static boolean controllersCapturedElsewhere(Environment environment, ApplicationContext context) {
+        ClassLoader loader = context.getClassLoader();
+        if (!environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)
+                || !ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)) {
+            return false;
+        }
+        try {
+            return ClassUtils.forName("org.springframework.web.context.WebApplicationContext", loader)
+                    .isInstance(context);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The {@code slf4j} sink type, from core. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Slf4jAuditSink.class)
+    static final class Slf4jSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "slf4jAuditSinkFactory")
+        AuditSinkFactory slf4jAuditSinkFactory() {
+            return new Slf4jSinkFactory();
+        }
+    }
+}
