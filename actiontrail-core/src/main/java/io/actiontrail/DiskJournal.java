@@ -1139,6 +1139,7 @@ final class DiskJournal extends Journal {
 
     @Override
     void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        long visited = 0;
         segmentsLock.readLock().lock();
         try {
             List<Segment> list = segments;
@@ -1169,6 +1170,7 @@ final class DiskJournal extends Journal {
                             continue;
                         }
                         int[] line = lines.get(i);
+                        visited++;
                         if (!visitor.visit(seq, bytes, line[0], line[1])) {
                             return;
                         }
@@ -1179,6 +1181,7 @@ final class DiskJournal extends Journal {
             throw new IllegalStateException("cannot read the journal in " + dir + ": " + e.getMessage(), e);
         } finally {
             segmentsLock.readLock().unlock();
+            countScanned(visited);
         }
     }
 
