@@ -477,6 +477,16 @@ class LookupTest {
                         .endTime(NOW.minusSeconds(5).minusMillis(1))
                         .build())))
                 .containsExactly("ev-4", "ev-3");
+        assertThat(ids(actionTrail.lookup(
+                        LookupQuery.builder().startTime(NOW.minusSeconds(1)).build())))
+                .as("start at the newest event: the upper end of the time index")
+                .containsExactly("ev-9");
+        assertThat(ids(actionTrail.lookup(LookupQuery.builder()
+                        .startTime(NOW.minusSeconds(60))
+                        .endTime(NOW.minusSeconds(10).plusMillis(1))
+                        .build())))
+                .as("end just after the oldest event: the lower end of the time index")
+                .containsExactly("ev-0");
         LookupResult empty = actionTrail.lookup(LookupQuery.builder()
                 .startTime(NOW.minusSeconds(8))
                 .endTime(NOW.minusSeconds(8))
