@@ -362,6 +362,11 @@ public final class ActionTrail implements AutoCloseable, EventStore {
         return pipeline.journalStatus();
     }
 
+    /** Returns how many journal lines lookups have visited since the start; for tests of the time index. */
+    long linesScannedByLookups() {
+        return pipeline.linesScannedByLookups();
+    }
+
     /** Applies retention and quota now; for tests that move a clock. */
     void maintainJournal() {
         pipeline.maintain();

@@ -1142,6 +1142,7 @@ final class DiskJournal extends Journal {
 
     @Override
     void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        long visited = 0;
         segmentsLock.readLock().lock();
         try {
             List<Segment> list = segments;
@@ -1172,6 +1173,7 @@ final class DiskJournal extends Journal {
                             continue;
                         }
                         int[] line = lines.get(i);
+                        visited++;
                         if (!visitor.visit(seq, bytes, line[0], line[1])) {
                             return;
                         }
@@ -1182,6 +1184,7 @@ final class DiskJournal extends Journal {
             throw new IllegalStateException("cannot read the journal in " + dir + ": " + e.getMessage(), e);
         } finally {
             segmentsLock.readLock().unlock();
+            countScanned(visited);
         }
     }
 

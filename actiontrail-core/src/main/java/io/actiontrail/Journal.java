@@ -4,6 +4,7 @@ import io.actiontrail.sink.AuditRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,9 @@ abstract class Journal implements AutoCloseable {
 
     private long lingerWakeBytes = Long.MAX_VALUE;
 
+    /** How many lines {@link #scanBackwards} has handed to visitors: what the time index did not skip. */
+    private final LongAdder linesScanned = new LongAdder();
+
     /** A random id, so that lookup tokens of another journal are recognised. */
     abstract String id();
 
@@ -110,6 +114,16 @@ abstract class Journal implements AutoCloseable {
      * newest first; a line outside the range may be visited too, the visitor checks.
      */
     abstract void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor);
+
+    /** Returns how many lines {@link #scanBackwards} has visited since the journal was opened; for tests. */
+    final long linesScanned() {
+        return linesScanned.sum();
+    }
+
+    /** Counts lines {@link #scanBackwards} visited. */
+    final void countScanned(long lines) {
+        linesScanned.add(lines);
+    }
 
     /** Whether events are lost when the process ends. */
     abstract boolean volatileStorage();

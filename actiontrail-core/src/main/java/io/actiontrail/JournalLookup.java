@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -51,9 +52,9 @@ final class JournalLookup {
             long now = clock.millis();
             Instant start = query.startTime();
             Instant end = query.endTime();
-            from = start != null ? start.toEpochMilli() : now - LookupQuery.DEFAULT_RANGE.toMillis();
+            from = start != null ? ceilMillis(start) : now - LookupQuery.DEFAULT_RANGE.toMillis();
             from = Math.max(from, now - retention.toMillis());
-            to = end != null ? end.toEpochMilli() : Long.MAX_VALUE;
+            to = end != null ? ceilMillis(end) : Long.MAX_VALUE;
             before = journal.nextSeq();
         }
         List<AuditEvent> events = new ArrayList<>();
@@ -86,6 +87,20 @@ final class JournalLookup {
         }
         String next = more[0] ? encode(last[0], from, to, digest) : null;
         return new LookupResult(events, next);
+    }
+
+    /**
+     * Returns the first whole millisecond at or after {@code time}: event times are whole milliseconds, so an event
+     * is at or after {@code time} exactly when it is at or after this millisecond, and before {@code time} exactly
+     * when it is before it. Instants beyond the range of epoch milliseconds saturate.
+     */
+    private static long ceilMillis(Instant time) {
+        try {
+            long millis = time.toEpochMilli(); // rounds down
+            return time.truncatedTo(ChronoUnit.MILLIS).equals(time) ? millis : Math.addExact(millis, 1);
+        } catch (ArithmeticException e) {
+            return time.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private String encode(long before, long from, long to, String digest) {

@@ -196,6 +196,7 @@ final class MemoryJournal extends Journal {
 
     @Override
     void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        long visited = 0;
         lock.lock();
         try {
             for (long pos = Math.min(before, nextSeq) - 1; pos >= firstSeq; pos--) {
@@ -208,12 +209,14 @@ final class MemoryJournal extends Journal {
                     continue;
                 }
                 byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
+                visited++;
                 if (!visitor.visit(pos, json, 0, json.length)) {
                     return;
                 }
             }
         } finally {
             lock.unlock();
+            countScanned(visited);
         }
     }
 
