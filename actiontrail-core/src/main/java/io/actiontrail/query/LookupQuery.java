@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * (case-sensitive). Attributes left unset match everything.
  *
  * <p>The time range holds events at or after {@code startTime} and before {@code endTime}. Without
- * {@code startTime} it starts {@link #DEFAULT_RANGE 7 days} before the first page is fetched, and never before the
- * store's retention; without {@code endTime} it has no upper bound. Events recorded after the first page was
+ * {@code startTime} it starts {@link #DEFAULT_RANGE 7 days} before the first page is fetched; with or without it, it
+ * never starts before the store's retention. Without {@code endTime} it has no upper bound. Events recorded after the first page was
  * fetched never appear on later pages, so paging visits each matching event exactly once while new events arrive.
  *
  * <p>Immutable and thread-safe.
