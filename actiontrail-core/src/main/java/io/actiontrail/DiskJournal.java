@@ -875,12 +875,8 @@ final class DiskJournal extends Journal {
     private long countRouted(Segment segment, Reader reader, long from) {
         long[] count = {0};
         try {
-            Segment.Block block = segment.blockOf(from);
-            long seq0 = block == null ? segment.firstSeq : block.seq();
-            long[] seq = {seq0};
-            forEachLine(segment, block == null ? 0 : block.offset(), segment.size(), (buf, off, len, at) -> {
-                long s = seq[0]++;
-                if (s >= from && routes(reader, s, buf, off, len)) {
+            forEachLineFrom(segment, from, Long.MAX_VALUE, (seq, buf, off, len) -> {
+                if (routes(reader, seq, buf, off, len)) {
                     count[0]++;
                 }
                 return true;
@@ -889,6 +885,24 @@ final class DiskJournal extends Journal {
             warnings.warn("journal-read", "ActionTrail: cannot read journal segment " + segment, e);
         }
         return count[0];
+    }
+
+    /** Receives one line with its position; returns {@code false} to stop. */
+    private interface PositionedLine {
+        boolean line(long seq, byte[] buf, int offset, int length);
+    }
+
+    /** Calls {@code handler} for the lines of a segment at positions from {@code from} up to {@code limit}. */
+    private void forEachLineFrom(Segment segment, long from, long limit, PositionedLine handler) throws IOException {
+        Segment.Block block = segment.blockOf(Math.max(from, segment.firstSeq));
+        long[] seq = {block == null ? segment.firstSeq : block.seq()};
+        forEachLine(segment, block == null ? 0 : block.offset(), segment.size(), (buf, off, len, at) -> {
+            long s = seq[0]++;
+            if (s >= limit) {
+                return false;
+            }
+            return s < from || handler.line(s, buf, off, len);
+        });
     }
 
     private boolean routes(Reader reader, long seq, byte[] buf, int off, int len) {
@@ -1018,23 +1032,15 @@ final class DiskJournal extends Journal {
                 if (segment.endSeq() <= from || segment.firstSeq >= limit) {
                     continue;
                 }
-                Segment.Block block = segment.blockOf(Math.max(from, segment.firstSeq));
-                long[] seq = {block == null ? segment.firstSeq : block.seq()};
-                forEachLine(segment, block == null ? 0 : block.offset(), segment.size(), (buf, off, len, at) -> {
-                    long s = seq[0]++;
-                    if (s >= limit) {
-                        return false;
-                    }
-                    if (s >= from) {
-                        try {
-                            LineFields fields = LineFields.parse(buf, off, len);
-                            if (reader.routes(s, fields)) {
-                                found[0] = Instant.ofEpochMilli(fields.eventTimeMillis);
-                                return false;
-                            }
-                        } catch (IllegalArgumentException e) {
-                            // a corrupt line is nobody's pending event
+                forEachLineFrom(segment, from, limit, (seq, buf, off, len) -> {
+                    try {
+                        LineFields fields = LineFields.parse(buf, off, len);
+                        if (reader.routes(seq, fields)) {
+                            found[0] = Instant.ofEpochMilli(fields.eventTimeMillis);
+                            return false;
                         }
+                    } catch (IllegalArgumentException e) {
+                        // a corrupt line is nobody's pending event
                     }
                     return true;
                 });
@@ -1068,16 +1074,7 @@ final class DiskJournal extends Journal {
                 if (segment.endSeq() <= from || segment.firstSeq >= limit) {
                     continue;
                 }
-                Segment.Block block = segment.blockOf(Math.max(from, segment.firstSeq));
-                long[] seq = {block == null ? segment.firstSeq : block.seq()};
-                forEachLine(segment, block == null ? 0 : block.offset(), segment.size(), (buf, off, len, at) -> {
-                    long s = seq[0]++;
-                    if (s >= limit) {
-                        return false;
-                    }
-                    if (s < from) {
-                        return true;
-                    }
+                forEachLineFrom(segment, from, limit, (seq, buf, off, len) -> {
                     LineFields fields;
                     try {
                         fields = LineFields.parse(buf, off, len);
@@ -1086,7 +1083,7 @@ final class DiskJournal extends Journal {
                     }
                     for (int i = 0; i < counts.length; i++) {
                         Reader reader = list.get(i);
-                        if (s >= reader.readPosition() && reader.routes(s, fields)) {
+                        if (seq >= reader.readPosition() && reader.routes(seq, fields)) {
                             counts[i]++;
                         }
                     }
