@@ -99,12 +99,12 @@ final class CrashChild {
                     () -> {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
                         for (long n = 0; ; n++) {
-                            // lines of 0.4 to 2.5 KiB: segments of 64 KiB roll every few dozen events, at varying
+                            // lines of 0.4 to 1.4 KiB: segments of 64 KiB roll every few dozen events, at varying
                             // offsets
                             AuditEvent event = AuditEvent.builder("CrashTest")
                                     .resource("thread", Integer.toString(thread))
                                     .requestParameter("n", n)
-                                    .requestParameter("padding", "x".repeat(random.nextInt(64, 2048)))
+                                    .requestParameter("padding", "x".repeat(random.nextInt(32, 1024)))
                                     .build();
                             trail.record(event);
                             say("ACK " + event.eventId());
