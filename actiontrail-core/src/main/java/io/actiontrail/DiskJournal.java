@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,6 +70,12 @@ final class DiskJournal extends Journal {
     private ArrayList<AuditRecord> queue = new ArrayList<>();
     private long queueFirstSeq;
     private long queuedBytes;
+    /** When each record of {@link #queue} was appended, by index. */
+    private long[] queueNanos = new long[64];
+    /** Whether the writer holds a batch not fully written, and when the batch's oldest unwritten record was appended. */
+    private boolean batchInFlight;
+
+    private long batchSinceNanos;
     private long nextSeq;
     private long durableSeq;
     private boolean closing;
@@ -372,11 +379,16 @@ final class DiskJournal extends Journal {
         long size = record.sizeInBytes() + 1L;
         appendLock.lock();
         try {
-            while (!closing && !degraded && queuedBytes + size > MAX_QUEUED_BYTES && queuedBytes > 0) {
-                // the disk is slower than the callers: wait for the writer rather than grow the heap
+            long now = System.nanoTime();
+            while (!closing
+                    && !degraded
+                    && ((queuedBytes + size > MAX_QUEUED_BYTES && queuedBytes > 0) || behind(now))) {
+                // the disk is slower than the callers: wait for the writer rather than grow the heap, and rather than
+                // acknowledge events that a crash would lose although they are older than the fsync interval
                 if (!space.await(1, TimeUnit.SECONDS) && !writerAlive()) {
                     degrade("the journal writer stopped");
                 }
+                now = System.nanoTime();
             }
             if (closing) {
                 return -1;
@@ -386,6 +398,10 @@ final class DiskJournal extends Journal {
                 return -1;
             }
             long seq = nextSeq++;
+            if (queue.size() == queueNanos.length) {
+                queueNanos = Arrays.copyOf(queueNanos, queueNanos.length * 2);
+            }
+            queueNanos[queue.size()] = now;
             queue.add(record);
             queuedBytes += size;
             router.route(seq);
@@ -400,6 +416,19 @@ final class DiskJournal extends Journal {
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Whether the oldest event not yet handed to the operating system waits longer than the fsync interval. */
+    private boolean behind(long now) {
+        long since;
+        if (batchInFlight) {
+            since = batchSinceNanos;
+        } else if (!queue.isEmpty()) {
+            since = queueNanos[0];
+        } else {
+            return false;
+        }
+        return now - since > settings.fsyncInterval().toNanos();
     }
 
     private boolean writerAlive() {
@@ -469,6 +498,7 @@ final class DiskJournal extends Journal {
         try {
             while (true) {
                 List<AuditRecord> batch;
+                long @Nullable [] appended = null;
                 long firstSeq;
                 boolean last = false;
                 appendLock.lock();
@@ -479,7 +509,11 @@ final class DiskJournal extends Journal {
                         }
                         batch = queue;
                         firstSeq = queueFirstSeq;
+                        appended = queueNanos;
+                        batchInFlight = !batch.isEmpty();
+                        batchSinceNanos = appended[0];
                         queue = new ArrayList<>();
+                        queueNanos = new long[64];
                         queueFirstSeq = nextSeq;
                     } else {
                         batch = carry;
@@ -490,7 +524,7 @@ final class DiskJournal extends Journal {
                 } finally {
                     appendLock.unlock();
                 }
-                int written = write(batch, firstSeq);
+                int written = write(batch, appended, firstSeq);
                 if (written < batch.size()) {
                     carry = new ArrayList<>(batch.subList(written, batch.size()));
                     carryFirstSeq = firstSeq + written;
@@ -567,8 +601,11 @@ final class DiskJournal extends Journal {
         }
     }
 
-    /** Writes records; returns how many were written. A failure degrades the journal and keeps the rest. */
-    private int write(List<AuditRecord> batch, long firstSeq) {
+    /**
+     * Writes records; returns how many were written. A failure degrades the journal and keeps the rest. With the
+     * records' append times, tells waiting callers how far the batch got after each piece handed to the system.
+     */
+    private int write(List<AuditRecord> batch, long @Nullable [] appended, long firstSeq) {
         int done = 0;
         try {
             long fileSize = active.size();
@@ -586,6 +623,7 @@ final class DiskJournal extends Journal {
                     seq += inChunk;
                     done = i;
                     inChunk = 0;
+                    progress(appended, done, batch.size());
                     if (roll) {
                         roll(seq);
                         fileSize = 0;
@@ -596,6 +634,7 @@ final class DiskJournal extends Journal {
                     fileSize += length + 1;
                     seq++;
                     done = i + 1;
+                    progress(appended, done, batch.size());
                     continue;
                 }
                 record.writeTo(chunkStream);
@@ -630,12 +669,29 @@ final class DiskJournal extends Journal {
         appendLock.lock();
         try {
             queuedBytes -= bytes;
+            if (done == batch.size()) {
+                batchInFlight = false;
+            }
             space.signalAll();
         } finally {
             appendLock.unlock();
         }
         assert firstSeq >= 0;
         return done;
+    }
+
+    /** The first {@code done} records of the writer's batch are handed to the system. */
+    private void progress(long @Nullable [] appended, int done, int size) {
+        if (appended == null || done == 0 || done >= size) {
+            return; // a finished batch is reported by write itself
+        }
+        appendLock.lock();
+        try {
+            batchSinceNanos = appended[done];
+            space.signalAll();
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     private long flushChunk(long fileSize, long seq, long[] times, int[] lengths, int count) throws IOException {

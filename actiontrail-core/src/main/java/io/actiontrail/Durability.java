@@ -16,8 +16,10 @@ public enum Durability {
     /**
      * The default: {@code record} returns once the event is queued for the journal's writer, which writes at once
      * and fsyncs at least every {@link ActionTrail.Builder#fsyncInterval(java.time.Duration) fsync interval}
-     * (100 ms by default). A crash of the process loses at most the events not yet handed to the operating system
-     * (microseconds' worth); a crash of the machine loses at most the last fsync interval.
+     * (100 ms by default). A crash of the process loses the events not yet handed to the operating system, a crash
+     * of the machine those not yet fsynced. When callers record faster than the writer writes, {@code record} waits
+     * rather than let the oldest unwritten event wait longer than the fsync interval, so that either crash loses about
+     * the last fsync interval's events at most.
      */
     GROUP,
 
