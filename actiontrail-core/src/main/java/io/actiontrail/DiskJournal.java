@@ -110,6 +110,8 @@ final class DiskJournal extends Journal {
     private long lastFsyncNanos = System.nanoTime();
     private long nextMaintenanceNanos = System.nanoTime();
     private boolean unsynced;
+    /** Whether a segment was created since the directory was last synced. */
+    private boolean directoryDirty;
 
     /**
      * Opens (creating if absent) and recovers the journal in {@code settings.dataDir()}.
@@ -239,6 +241,7 @@ final class DiskJournal extends Journal {
         }
         if (found.isEmpty()) {
             found.add(createSegment(0));
+            Files2.syncDirectory(dir);
         }
         if (torn > 0) {
             warnings.warn(
@@ -300,12 +303,12 @@ final class DiskJournal extends Journal {
         return count[0];
     }
 
+    /** Creates an empty segment file; its directory entry is made durable by the caller or the next fsync. */
     private Segment createSegment(long firstSeq) throws IOException {
         long now = clock.millis();
         Segment segment = new Segment(dir.resolve(Segment.fileName(firstSeq, now)), firstSeq, now);
         Files.newByteChannel(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                 .close();
-        Files2.syncDirectory(dir);
         return segment;
     }
 
@@ -752,8 +755,14 @@ final class DiskJournal extends Journal {
         return clock.millis() / HOUR_MILLIS != active.createdMillis / HOUR_MILLIS;
     }
 
+    /**
+     * Seals the active segment and starts the next. Costs one fsync (the sealed segment's data); the new file's
+     * directory entry is synced with the next fsync, which alone moves the durable position, and the index sidecar is
+     * written without fsync since a missing or damaged one is rebuilt on open.
+     */
     private void roll(long seq) throws IOException {
         Segment next = createSegment(seq);
+        directoryDirty = true;
         FileChannel channel = requireOut();
         channel.force(false);
         Segment previous = active;
@@ -774,7 +783,7 @@ final class DiskJournal extends Journal {
             list.add(next);
             segments = List.copyOf(list);
         }
-        markDurable(); // everything before the new segment was just fsynced
+        unsynced = true; // the next fsync makes the new segment's directory entry durable
         maintainSoon();
     }
 
@@ -785,6 +794,10 @@ final class DiskJournal extends Journal {
     private void fsync() {
         try {
             requireOut().force(false);
+            if (directoryDirty) {
+                Files2.syncDirectory(dir);
+                directoryDirty = false;
+            }
             markDurable();
         } catch (IOException e) {
             appendLock.lock();

@@ -38,6 +38,20 @@ final class Files2 {
         }
     }
 
+    /**
+     * Replaces {@code file} with {@code content} atomically, without fsync: after a crash of the machine the file may
+     * be old, missing or damaged, so only for files that are checked when read and can be rebuilt.
+     */
+    static void replace(Path file, byte[] content) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+        Files.write(temp, content);
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Fsyncs a directory so that a created, renamed or deleted entry survives a crash; best effort. */
     static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -191,7 +191,7 @@ final class Segment {
         }
     }
 
-    /** Writes the index sidecar of a sealed segment atomically. */
+    /** Writes the index sidecar of a sealed segment, replacing it atomically. */
     synchronized void writeIndex() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + blocks * 32);
         DataOutputStream out = new DataOutputStream(bytes);
@@ -210,7 +210,7 @@ final class Segment {
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
         out.flush();
-        Files2.writeAtomically(indexPath(), bytes.toByteArray());
+        Files2.replace(indexPath(), bytes.toByteArray()); // no fsync: a damaged index fails its CRC and is rebuilt
     }
 
     /** Loads the index sidecar; returns {@code false} if it is missing, corrupt or does not fit the file. */

@@ -50,6 +50,8 @@ class CrashIT {
      * further and further behind cannot hide it behind short runs.
      */
     private static final int LONG_RUN_MILLIS = 3000;
+    /** How long an aimed kill watches the disk for a roll or a cursor write before killing anyway. */
+    private static final int AIM_MILLIS = 2000;
 
     private static final Duration FSYNC_INTERVAL = ActionTrail.DEFAULT_FSYNC_INTERVAL;
     /** How much older than the fsync interval a lost GROUP event may be: scheduling, a slow disk, a busy CI. */
@@ -170,6 +172,15 @@ class CrashIT {
                 longRunDone = true;
             }
             Thread.sleep(delay);
+            if (!enough) {
+                // random kills land in a roll or a cursor write only now and then: aim some kills at them by
+                // watching the disk, so that both are covered in every run, not only in lucky ones
+                if (summary.killsDuringRoll == 0 && summary.kills % 2 == 0) {
+                    pollUntil(journal::rolling, AIM_MILLIS);
+                } else if (summary.killsDuringCursorWrite == 0 && summary.kills % 2 == 1) {
+                    pollUntil(() -> Files.exists(cursorTemp), AIM_MILLIS);
+                }
+            }
             long killNanos = System.nanoTime();
             long killMillis = System.currentTimeMillis();
             child.kill();
@@ -269,6 +280,26 @@ class CrashIT {
         summary.seconds = (System.nanoTime() - started) / 1e9;
         System.out.println("CrashIT " + durability + ": " + summary);
         return summary;
+    }
+
+    /** A condition on the files of a running child. */
+    private interface DiskCondition {
+        boolean holds() throws IOException;
+    }
+
+    /** Polls the disk until the condition holds or the time is up; the kill follows at once. */
+    private static void pollUntil(DiskCondition condition, long maxMillis) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a file went away while listed: the child is busy, look again
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private static Matcher match(Pattern pattern, String line) {
@@ -447,9 +478,16 @@ class CrashIT {
                     }
                 }
             }
-            // a roll creates the next segment first and writes the previous one's index last
-            boolean rolling = segments.size() >= 2 && !Files.exists(indexOf(segments.get(segments.size() - 2)));
-            return new Result(ids, duplicates, torn, rolling);
+            return new Result(ids, duplicates, torn, rolling(segments));
+        }
+
+        /** Whether a roll is under way: it creates the next segment first and writes the previous one's index last. */
+        boolean rolling() throws IOException {
+            return rolling(segments());
+        }
+
+        private static boolean rolling(List<Path> segments) {
+            return segments.size() >= 2 && !Files.exists(indexOf(segments.get(segments.size() - 2)));
         }
 
         /** After a clean close: every line of every segment complete and valid, no id twice; id to JSON line. */
