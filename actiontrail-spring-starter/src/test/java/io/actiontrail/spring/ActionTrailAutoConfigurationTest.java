@@ -129,12 +129,13 @@ class ActionTrailAutoConfigurationTest {
 
     @Test
     void unknownSinkTypeFailsStartUpNamingTheProperty() {
-        runner.withPropertyValues("actiontrail.sinks.oss.type=s3").run(context -> assertThat(context)
-                .getFailure()
-                .rootCause()
-                .hasMessageContaining("actiontrail.sinks.oss.type")
-                .hasMessageContaining("unknown sink type")
-                .hasMessageContaining("[slf4j]"));
+        runner.withPropertyValues("actiontrail.sinks.pigeon.type=carrier-pigeon")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("actiontrail.sinks.pigeon.type")
+                        .hasMessageContaining("unknown sink type")
+                        .hasMessageContaining("[s3, slf4j]"));
         runner.withPropertyValues("actiontrail.sinks.oss.bucket=audit").run(context -> assertThat(context)
                 .getFailure()
                 .rootCause()
