@@ -4,13 +4,16 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -135,5 +138,41 @@ public final class ActionTrailAutoConfiguration {
         AuditSinkFactory slf4jAuditSinkFactory() {
             return new Slf4jSinkFactory();
         }
+    }
+
+    /** The {@code s3} sink type, with the {@code actiontrail-sink-s3} module. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(S3AuditSink.class)
+    static final class S3SinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "s3AuditSinkFactory")
+        AuditSinkFactory s3AuditSinkFactory() {
+            return new S3SinkFactory();
+        }
+    }
+
+    /**
+     * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secret
+     * access keys even when they are told to show values.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(SanitizingFunction.class)
+    static final class SecretsSanitizingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "actionTrailSecretsSanitizer")
+        SanitizingFunction actionTrailSecretsSanitizer() {
+            return SanitizingFunction.sanitizeValue().ifKeyMatches(ActionTrailAutoConfiguration::isSinkSecret);
+        }
+    }
+
+    /**
+     * Whether a property key, in any of Spring's spellings ({@code actiontrail.sinks.a.secret-access-key},
+     * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret.
+     */
+    static boolean isSinkSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return k.startsWith("actiontrailsinks") && (k.endsWith("secretaccesskey") || k.endsWith("secret"));
     }
 }

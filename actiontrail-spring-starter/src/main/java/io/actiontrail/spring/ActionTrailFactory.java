@@ -29,6 +29,12 @@ import org.springframework.util.unit.DataSize;
 final class ActionTrailFactory {
 
     static final String DEFAULT_TRAIL = "main";
+
+    /** The S3 sink type; its factory is {@code S3SinkFactory}, present only with the S3 module. */
+    static final String S3_TYPE = "s3";
+    /** The modules of the sink types the starter knows how to configure, for the message when one is missing. */
+    private static final Map<String, String> SINK_MODULES = Map.of(S3_TYPE, "io.actiontrail:actiontrail-sink-s3");
+
     private static final Logger log = LoggerFactory.getLogger(ActionTrailFactory.class);
 
     private final ActionTrailProperties properties;
@@ -70,7 +76,7 @@ final class ActionTrailFactory {
         // the application context closes the instance (destroy method), in order with the other beans
         b.shutdownHook(false);
 
-        for (Trail trail : trails(sinkBeans, trailBeans)) {
+        for (Trail trail : trails(serviceName, sinkBeans, trailBeans)) {
             try {
                 b.trail(trail);
             } catch (IllegalArgumentException e) {
@@ -81,7 +87,7 @@ final class ActionTrailFactory {
         return b;
     }
 
-    private List<Trail> trails(Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
+    private List<Trail> trails(String serviceName, Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
         Map<String, ActionTrailProperties.SinkProperties> declared = properties.getSinks();
         // a sink with settings but no type binds to nothing at all: find it by its property names
         binder.bind("actiontrail.sinks", Bindable.mapOf(String.class, Object.class))
@@ -121,7 +127,7 @@ final class ActionTrailFactory {
             }
             for (String sinkName : t.getSinks()) {
                 if (declared.containsKey(sinkName)) {
-                    trail.sink(sinkName, create(sinkName, declared.get(sinkName)));
+                    trail.sink(sinkName, create(sinkName, declared.get(sinkName), serviceName));
                     usedDeclared.add(sinkName);
                 } else if (sinkBeans.containsKey(sinkName)) {
                     if (!usedBeans.add(sinkName)) {
@@ -142,7 +148,7 @@ final class ActionTrailFactory {
         trails.addAll(trailBeans);
         if (trails.isEmpty()) {
             Trail.Builder main = Trail.builder(DEFAULT_TRAIL);
-            declared.forEach((name, sink) -> main.sink(name, create(name, sink)));
+            declared.forEach((name, sink) -> main.sink(name, create(name, sink, serviceName)));
             sinkBeans.forEach(main::sink);
             if (declared.isEmpty() && sinkBeans.isEmpty()) {
                 main.sink(Slf4jSinkFactory.TYPE, Slf4jAuditSink.create());
@@ -172,9 +178,9 @@ final class ActionTrailFactory {
         }
     }
 
-    private AuditSink create(String name, ActionTrailProperties.SinkProperties sink) {
+    private AuditSink create(String name, ActionTrailProperties.SinkProperties sink, String serviceName) {
         AuditSinkFactory factory = factory(name, sink);
-        return factory.create(new SinkDefinition(name, factory.type(), binder));
+        return factory.create(new SinkDefinition(name, factory.type(), binder, serviceName, properties.getRegion()));
     }
 
     private AuditSinkFactory factory(String name, ActionTrailProperties.SinkProperties sink) {
@@ -185,6 +191,14 @@ final class ActionTrailFactory {
                     property, type, "every sink needs a type; known types: " + new TreeSet<>(factories.keySet()));
         }
         AuditSinkFactory factory = factories.get(type);
+        String module = SINK_MODULES.get(type);
+        if (factory == null && module != null) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property,
+                    type,
+                    "sink type '" + type + "' needs the dependency " + module + " on the classpath; known types: "
+                            + new TreeSet<>(factories.keySet()));
+        }
         if (factory == null) {
             throw new InvalidConfigurationPropertyValueException(
                     property,

@@ -16,11 +16,15 @@ public final class SinkDefinition {
     private final String name;
     private final String type;
     private final Binder binder;
+    private final String serviceName;
+    private final @Nullable String region;
 
-    SinkDefinition(String name, String type, Binder binder) {
+    SinkDefinition(String name, String type, Binder binder, String serviceName, @Nullable String region) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.binder = Objects.requireNonNull(binder, "binder");
+        this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+        this.region = region;
     }
 
     /** Returns the sink's name, the key under {@code actiontrail.sinks}. */
@@ -31,6 +35,19 @@ public final class SinkDefinition {
     /** Returns the sink's type. */
     public String type() {
         return type;
+    }
+
+    /**
+     * Returns the ActionTrail's service name ({@code actiontrail.service-name}, else {@code spring.application.name},
+     * else {@code application}), for sinks that name their output after it.
+     */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** Returns the ActionTrail's region ({@code actiontrail.region}); {@code null} when it is not set. */
+    public @Nullable String region() {
+        return region;
     }
 
     /** Returns the prefix of the sink's properties, for example {@code actiontrail.sinks.audit-log}. */

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,8 +42,11 @@ class ActionTrailAutoConfigurationTest {
             ActionTrailHealthAutoConfiguration.class,
             ActionTrailMetricsAutoConfiguration.class);
 
-    private final ApplicationContextRunner runner =
-            new ApplicationContextRunner().withConfiguration(ALL).withPropertyValues("spring.application.name=orders");
+    // a journal per test: one left in ./actiontrail-data by an earlier build would replay its backlog into this one
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(ALL)
+            .withPropertyValues(
+                    "spring.application.name=orders", "actiontrail.data-dir=target/test-journal/" + UUID.randomUUID());
 
     @Test
     void startsWithOneSlf4jTrailWhenNothingIsConfigured() {
@@ -129,12 +133,13 @@ class ActionTrailAutoConfigurationTest {
 
     @Test
     void unknownSinkTypeFailsStartUpNamingTheProperty() {
-        runner.withPropertyValues("actiontrail.sinks.oss.type=s3").run(context -> assertThat(context)
-                .getFailure()
-                .rootCause()
-                .hasMessageContaining("actiontrail.sinks.oss.type")
-                .hasMessageContaining("unknown sink type")
-                .hasMessageContaining("[slf4j]"));
+        runner.withPropertyValues("actiontrail.sinks.pigeon.type=carrier-pigeon")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("actiontrail.sinks.pigeon.type")
+                        .hasMessageContaining("unknown sink type")
+                        .hasMessageContaining("[s3, slf4j]"));
         runner.withPropertyValues("actiontrail.sinks.oss.bucket=audit").run(context -> assertThat(context)
                 .getFailure()
                 .rootCause()
