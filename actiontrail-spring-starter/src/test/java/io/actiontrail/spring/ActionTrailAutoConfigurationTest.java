@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
+import io.actiontrail.Durability;
 import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.sink.AuditSink;
@@ -47,6 +48,11 @@ class ActionTrailAutoConfigurationTest {
             .withConfiguration(ALL)
             .withPropertyValues(
                     "spring.application.name=orders", "actiontrail.data-dir=target/test-journal/" + UUID.randomUUID());
+
+    private static WebApplicationContextRunner webRunner() {
+        return new WebApplicationContextRunner()
+                .withPropertyValues("actiontrail.data-dir=target/test-journal/" + UUID.randomUUID());
+    }
 
     @Test
     void startsWithOneSlf4jTrailWhenNothingIsConfigured() {
@@ -118,6 +124,8 @@ class ActionTrailAutoConfigurationTest {
     void backsOffWhenTheApplicationDefinesItsOwnInstanceOrIsDisabled() {
         runner.withBean(ActionTrail.class, () -> ActionTrail.builder()
                         .serviceName("own")
+                        .durability(Durability.MEMORY)
+                        .shutdownHook(false)
                         .trail(Trail.builder("own")
                                 .sink(InMemoryAuditSink.create())
                                 .build())
@@ -177,7 +185,7 @@ class ActionTrailAutoConfigurationTest {
 
     @Test
     void badTrustedProxiesFailStartUpNamingTheProperty() {
-        new WebApplicationContextRunner()
+        webRunner()
                 .withConfiguration(ALL)
                 .withPropertyValues("actiontrail.capture.trusted-proxies=10.0.0.0/8,proxy.example.com")
                 .run(context -> assertThat(failureMessages(context.getStartupFailure()))
@@ -212,10 +220,10 @@ class ActionTrailAutoConfigurationTest {
         runner.run(context -> assertThat(context)
                 .doesNotHaveBean(AuditContextFilter.class)
                 .doesNotHaveBean(ControllerAuditInterceptor.class));
-        new WebApplicationContextRunner().withConfiguration(ALL).run(context -> assertThat(context)
+        webRunner().withConfiguration(ALL).run(context -> assertThat(context)
                 .hasSingleBean(AuditContextFilter.class)
                 .hasSingleBean(ControllerAuditInterceptor.class));
-        new WebApplicationContextRunner()
+        webRunner()
                 .withConfiguration(ALL)
                 .withPropertyValues("actiontrail.capture.controllers=false")
                 .run(context -> assertThat(context)
