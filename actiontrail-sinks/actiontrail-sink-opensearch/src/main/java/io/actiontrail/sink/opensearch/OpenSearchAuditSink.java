@@ -144,9 +144,7 @@ public final class OpenSearchAuditSink implements AuditSink {
         if (closed) {
             throw new IllegalStateException("OpenSearch sink '" + name + "' is closed; write() after close()");
         }
-        if (installTemplate && !templateInstalled) {
-            installTemplate();
-        }
+        ensureTemplate();
         String identity = batch.firstEventId() + ".." + batch.lastEventId() + "#" + batch.size();
         if (!identity.equals(currentBatch)) {
             currentBatch = identity;
@@ -295,6 +293,13 @@ public final class OpenSearchAuditSink implements AuditSink {
     /** The daily index of a record: {@code <index>-yyyy.MM.dd} of its event time in UTC. */
     String indexOf(AuditRecord record) {
         return index + "-" + DAY.format(record.eventTime());
+    }
+
+    /** Installs the index template unless it is installed or switched off. */
+    void ensureTemplate() throws DeliveryException {
+        if (installTemplate && !templateInstalled) {
+            installTemplate();
+        }
     }
 
     private void installTemplate() throws DeliveryException {
