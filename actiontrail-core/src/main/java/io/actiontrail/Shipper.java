@@ -30,6 +30,7 @@ final class Shipper implements Runnable, Journal.Reader {
 
     private static final long IDLE_WAIT_NANOS = 1_000_000_000L;
     private static final long SKIP_PERSIST_NANOS = 1_000_000_000L;
+    private static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
     final String trail;
     final String sinkName;
@@ -229,6 +230,7 @@ final class Shipper implements Runnable, Journal.Reader {
             attempt++;
             Throwable error;
             String errorCode = null;
+            Duration retryAfter = null;
             boolean retryable;
             try {
                 sinkLock.lock();
@@ -242,6 +244,7 @@ final class Shipper implements Runnable, Journal.Reader {
             } catch (DeliveryException e) {
                 error = e;
                 errorCode = e.errorCode();
+                retryAfter = e.retryAfter();
                 retryable = e.isRetryable();
             } catch (RuntimeException | LinkageError e) {
                 // a bug in the sink, not in the batch: keep the batch and retry
@@ -276,8 +279,10 @@ final class Shipper implements Runnable, Journal.Reader {
                     "delivery-" + trail + "/" + sinkName,
                     "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' failed (attempt "
                             + attempt + "), will retry; the batch stays queued: " + message);
-            long backoff = retryPolicy
-                    .backoff(attempt, ThreadLocalRandom.current().nextDouble())
+            long backoff = retryWait(
+                            retryPolicy.backoff(
+                                    attempt, ThreadLocalRandom.current().nextDouble()),
+                            retryAfter)
                     .toNanos();
             if (!pipeline.sleep(backoff)) {
                 if (!keepsBacklog) {
@@ -286,6 +291,15 @@ final class Shipper implements Runnable, Journal.Reader {
                 throw new InterruptedException();
             }
         }
+    }
+
+    /** The wait before the next attempt: the policy's backoff, or longer when the destination asked for longer. */
+    static Duration retryWait(Duration backoff, @Nullable Duration retryAfter) {
+        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
+            return backoff;
+        }
+        // a day is longer than any sane Retry-After and keeps the wait far from overflowing nanoseconds
+        return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
     }
 
     private void delivered(AuditBatch batch) {

@@ -168,6 +168,25 @@ class PipelineTest {
     }
 
     @Test
+    void waitsAtLeastTheRetryAfterTheSinkReportsInsteadOfItsShortBackoff() {
+        ScriptedSink sink = new ScriptedSink("s");
+        sink.fail(ScriptedSink.Mode.FAIL_RETRY_AFTER_AN_HOUR, 1);
+        ActionTrail actionTrail = start(trail("t", sink));
+        actionTrail.record(event("E0"));
+        await().atMost(TIMEOUT).until(() -> sink.attempts() >= 1);
+
+        // with the 5-20 ms backoff alone, a quarter of a second would see a dozen attempts
+        assertThat(actionTrail.flush(Duration.ofMillis(250))).isFalse();
+        assertThat(sink.attempts()).isEqualTo(1);
+        TrailStatus.SinkStatus waiting = actionTrail.status("t").sink("s");
+        assertThat(waiting.isFailing()).isTrue();
+        assertThat(waiting.latestDeliveryErrorCode()).isEqualTo("429");
+        assertThat(waiting.pending()).isEqualTo(1);
+        assertThat(listener.failed).singleElement().satisfies(f -> assertThat(f.retrying())
+                .isTrue());
+    }
+
+    @Test
     void retriesWhenTheSinkThrowsAnUnexpectedException() {
         ScriptedSink sink = new ScriptedSink("s");
         sink.fail(ScriptedSink.Mode.THROW_RUNTIME, 2);

@@ -16,6 +16,7 @@ final class ScriptedSink implements AuditSink {
         ACCEPT,
         FAIL_RETRYABLE,
         FAIL_PERMANENT,
+        FAIL_RETRY_AFTER_AN_HOUR,
         THROW_RUNTIME
     }
 
@@ -63,6 +64,10 @@ final class ScriptedSink implements AuditSink {
                 case FAIL_RETRYABLE ->
                     throw DeliveryException.retryable("destination down").withErrorCode("Down");
                 case FAIL_PERMANENT -> throw DeliveryException.permanent("content rejected");
+                case FAIL_RETRY_AFTER_AN_HOUR ->
+                    throw DeliveryException.retryable("throttled")
+                            .withErrorCode("429")
+                            .withRetryAfter(java.time.Duration.ofHours(1));
                 case THROW_RUNTIME -> throw new IllegalStateException("sink bug");
                 case ACCEPT -> {
                     synchronized (batches) {

@@ -1,0 +1,489 @@
+package io.actiontrail.sink.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actiontrail.sink.AuditBatch;
+import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.Batching;
+import io.actiontrail.sink.DeliveryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Indexes audit events in OpenSearch 2.x or Elasticsearch 7.8+/8.x through the {@code _bulk} API: one document per
+ * event, its JSON exactly as in the journal, in the daily index {@code <index>-yyyy.MM.dd} of its event time (UTC).
+ *
+ * <pre>{@code
+ * AuditSink search = OpenSearchAuditSink.builder(connection).index("actiontrail").build();
+ * }</pre>
+ *
+ * <p><b>No duplicates.</b> Every document is written with a {@code create} action and {@code _id = eventId}: a batch
+ * that is delivered again, after a retry or a restart, finds its documents already there, and the sink counts those as
+ * delivered. (Elasticsearch and OpenSearch keep {@code _id} unique per index, and an event always goes to the index of
+ * its own day.)
+ *
+ * <p><b>Mappings.</b> On its first write the sink installs the composable index template {@code <index>} for
+ * {@code <index>-*} (unless {@link Builder#installTemplate(boolean) switched off}): every string field is a
+ * {@code keyword}, {@code eventTime} and {@code userIdentity.sessionContext.creationDate} are {@code date}s,
+ * {@code durationMs} is a {@code long}, and the free-form {@code requestParameters}, {@code responseElements} and
+ * {@code additionalEventData} are kept in the document but not indexed, so that no application's arguments can cause a
+ * mapping conflict or a mapping explosion.
+ *
+ * <p><b>Per-item results.</b> An item that is created, or already exists, is delivered. Items throttled (429), hit by
+ * a server error, a missing index or a write block fail the batch retryably; the pipeline retries it, and the sink then
+ * sends only the items not yet indexed. Items the index refuses for their content (400: a mapping conflict, a
+ * malformed field) are reported once the rest is indexed, as a permanent failure carrying the error type, such as
+ * {@code mapper_parsing_exception}. A request too large for the cluster (413) is split in halves.
+ *
+ * <p><b>Whole-request failures</b> — connection failures, 5xx, 429, and also 401/403 (wrong credentials or
+ * privileges) — are retryable with the server's error type as the error code: the backlog waits in the journal until
+ * the cluster or its configuration is fixed.
+ *
+ * <p>The {@link OpenSearchConnection} given to {@link #builder(OpenSearchConnection)} is borrowed; one created by
+ * {@link #builder(String)} is closed with the sink.
+ *
+ * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
+ */
+public final class OpenSearchAuditSink implements AuditSink {
+
+    /** The default sink name: {@value}. */
+    public static final String DEFAULT_NAME = "opensearch";
+
+    /** The default index prefix: {@value}; events go to {@code actiontrail-yyyy.MM.dd}. */
+    public static final String DEFAULT_INDEX = "actiontrail";
+
+    /** The default most events per {@code _bulk} request: {@value}. */
+    public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
+
+    /** The default most bytes of JSON per {@code _bulk} request: 5 MiB. */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 5L * 1024 * 1024;
+
+    /** The default linger: 1 second. */
+    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
+
+    /** The default number of primary shards of each daily index: {@value}. */
+    public static final int DEFAULT_SHARDS = 1;
+
+    static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,200}");
+
+    private final OpenSearchConnection connection;
+    private final boolean ownsConnection;
+    private final String index;
+    private final String name;
+    private final Batching batching;
+    private final boolean installTemplate;
+    private final int shards;
+    private final @Nullable Integer replicas;
+    private final @Nullable String refresh;
+    private volatile boolean templateInstalled;
+    private volatile boolean closed;
+
+    /** What the sink knows of the batch it is retrying: its identity, and the items already settled. */
+    private @Nullable String currentBatch;
+
+    private final Set<String> indexed = new HashSet<>();
+    private final Map<String, String> refused = new LinkedHashMap<>();
+
+    private OpenSearchAuditSink(Builder builder, OpenSearchConnection connection, boolean ownsConnection) {
+        this.connection = connection;
+        this.ownsConnection = ownsConnection;
+        this.index = builder.index;
+        this.name = builder.name;
+        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
+        this.installTemplate = builder.installTemplate;
+        this.shards = builder.shards;
+        this.replicas = builder.replicas;
+        this.refresh = builder.refresh;
+    }
+
+    /** Returns a builder of a sink that sends through {@code connection}, which it borrows. */
+    public static Builder builder(OpenSearchConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return new Builder(connection, null);
+    }
+
+    /**
+     * Returns a builder of a sink to the cluster at {@code url}, without credentials, through a connection the sink
+     * creates and closes; use {@link #builder(OpenSearchConnection)} for credentials, TLS settings or a shared client.
+     */
+    public static Builder builder(String url) {
+        return new Builder(null, OpenSearchConnection.builder(url));
+    }
+
+    /**
+     * Indexes the batch; on a retry of the same batch, only the items not yet indexed.
+     *
+     * @throws DeliveryException retryable while any item may still be indexed later; permanent when the remaining items
+     *     were refused for their content
+     * @throws IllegalStateException if the sink was closed
+     */
+    @Override
+    public void write(AuditBatch batch) throws DeliveryException {
+        Objects.requireNonNull(batch, "batch");
+        if (closed) {
+            throw new IllegalStateException("OpenSearch sink '" + name + "' is closed; write() after close()");
+        }
+        ensureTemplate();
+        String identity = batch.firstEventId() + ".." + batch.lastEventId() + "#" + batch.size();
+        if (!identity.equals(currentBatch)) {
+            currentBatch = identity;
+            indexed.clear();
+            refused.clear();
+        }
+        List<AuditRecord> todo = new ArrayList<>();
+        for (AuditRecord record : batch.records()) {
+            if (!indexed.contains(record.eventId()) && !refused.containsKey(record.eventId())) {
+                todo.add(record);
+            }
+        }
+        Map<String, Failure> retry = new LinkedHashMap<>();
+        send(todo, retry);
+        if (!retry.isEmpty()) {
+            Failure first = retry.values().iterator().next();
+            DeliveryException e = DeliveryException.retryable(retry.size() + " of " + batch.size()
+                            + " events not indexed yet (" + (batch.size() - retry.size() - refused.size())
+                            + " indexed): " + first.type + ": " + first.reason
+                            + "; only the failed events are sent again")
+                    .withErrorCode(first.type);
+            throw first.retryAfter == null ? e : e.withRetryAfter(first.retryAfter);
+        }
+        if (!refused.isEmpty()) {
+            Map.Entry<String, String> first = refused.entrySet().iterator().next();
+            String message = refused.size() + " of " + batch.size() + " events refused by the index for their content"
+                    + " (the other " + (batch.size() - refused.size()) + " are indexed); first: " + first.getKey()
+                    + ": " + first.getValue();
+            String type = first.getValue().substring(0, first.getValue().indexOf(':'));
+            currentBatch = null;
+            throw DeliveryException.permanent(message).withErrorCode(type);
+        }
+        currentBatch = null;
+    }
+
+    /** A retryable failure of one item or of a whole request. */
+    private record Failure(
+            String type, String reason, @Nullable Duration retryAfter) {}
+
+    /** Sends the records in one {@code _bulk} request (halves on 413); settles each, or adds it to {@code retry}. */
+    private void send(List<AuditRecord> records, Map<String, Failure> retry) throws DeliveryException {
+        if (records.isEmpty()) {
+            return;
+        }
+        HttpUrl.Builder url = connection.url("_bulk").newBuilder();
+        if (refresh != null) {
+            url.addQueryParameter("refresh", refresh);
+        }
+        Request request = new Request.Builder()
+                .url(url.build())
+                .post(RequestBody.create(bulkBody(records), Json.NDJSON))
+                .build();
+        JsonNode body;
+        int status;
+        try (Response response = connection.execute(request)) {
+            status = response.code();
+            body = Json.body(response);
+            if (status == 413) {
+                if (records.size() > 1) {
+                    int half = records.size() / 2;
+                    send(records.subList(0, half), retry);
+                    send(records.subList(half, records.size()), retry);
+                } else {
+                    refused.put(
+                            records.get(0).eventId(),
+                            "request_entity_too_large: the event is larger than the"
+                                    + " cluster's http.max_content_length");
+                }
+                return;
+            }
+            if (status / 100 != 2) {
+                String type = Json.errorType(body, status);
+                Duration after = status == 429 || status == 503 ? retryAfter(response.header("Retry-After")) : null;
+                DeliveryException e = DeliveryException.retryable("POST " + connection.describe() + "/_bulk of "
+                                + records.size() + " events was answered HTTP " + status + ": " + type + ": "
+                                + Json.errorReason(body))
+                        .withErrorCode(type);
+                throw after == null ? e : e.withRetryAfter(after);
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "POST " + connection.describe() + "/_bulk of " + records.size()
+                            + " events failed before the cluster answered: " + e,
+                    e);
+        }
+        JsonNode items = body.path("items");
+        if (!items.isArray() || items.size() != records.size()) {
+            throw DeliveryException.retryable("POST " + connection.describe() + "/_bulk answered " + items.size()
+                            + " item results for " + records.size() + " events")
+                    .withErrorCode("unexpected_bulk_response");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            String id = records.get(i).eventId();
+            JsonNode item = items.get(i).path("create");
+            int itemStatus = item.path("status").asInt(0);
+            switch (outcome(itemStatus)) {
+                case INDEXED -> indexed.add(id);
+                case REFUSED -> refused.put(id, Json.errorType(item, itemStatus) + ": " + Json.errorReason(item));
+                case RETRY ->
+                    retry.put(id, new Failure(Json.errorType(item, itemStatus), Json.errorReason(item), null));
+            }
+        }
+    }
+
+    /** What an item's status means. */
+    enum ItemOutcome {
+        INDEXED,
+        RETRY,
+        REFUSED
+    }
+
+    /**
+     * Classifies one item of a {@code _bulk} answer: created (201) or already there (409, the {@code create} of an id
+     * that exists) is indexed; 400 (mapping conflict, malformed value) and 413 are refused for good; anything else
+     * (429 throttling, 5xx, 404 missing index, 403 write block) may succeed later.
+     */
+    static ItemOutcome outcome(int status) {
+        if (status / 100 == 2 || status == 409) {
+            return ItemOutcome.INDEXED;
+        }
+        if (status == 400 || status == 413) {
+            return ItemOutcome.REFUSED;
+        }
+        return ItemOutcome.RETRY;
+    }
+
+    private byte[] bulkBody(List<AuditRecord> records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            for (AuditRecord record : records) {
+                ObjectNode action = Json.MAPPER.createObjectNode();
+                ObjectNode create = action.putObject("create");
+                create.put("_index", indexOf(record));
+                create.put("_id", record.eventId());
+                out.write(Json.MAPPER.writeValueAsBytes(action));
+                out.write('\n');
+                record.writeTo(out);
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The daily index of a record: {@code <index>-yyyy.MM.dd} of its event time in UTC. */
+    String indexOf(AuditRecord record) {
+        return index + "-" + DAY.format(record.eventTime());
+    }
+
+    /** Installs the index template unless it is installed or switched off. */
+    void ensureTemplate() throws DeliveryException {
+        if (installTemplate && !templateInstalled) {
+            installTemplate();
+        }
+    }
+
+    private void installTemplate() throws DeliveryException {
+        ObjectNode template = IndexTemplate.body(index, shards, replicas);
+        Request request = new Request.Builder()
+                .url(connection.url("_index_template", index))
+                .put(RequestBody.create(template.toString().getBytes(StandardCharsets.UTF_8), Json.JSON))
+                .build();
+        try (Response response = connection.execute(request)) {
+            int status = response.code();
+            if (status / 100 != 2) {
+                JsonNode body = Json.body(response);
+                String type = Json.errorType(body, status);
+                throw DeliveryException.retryable("PUT " + connection.describe() + "/_index_template/" + index
+                                + " was answered HTTP " + status + ": " + type + ": " + Json.errorReason(body)
+                                + "; no event is sent before the template is installed")
+                        .withErrorCode(type);
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "PUT " + connection.describe() + "/_index_template/" + index
+                            + " failed before the cluster answered: " + e,
+                    e);
+        }
+        templateInstalled = true;
+    }
+
+    private static @Nullable Duration retryAfter(@Nullable String value) {
+        if (value == null || !value.strip().matches("[0-9]{1,6}")) {
+            return null;
+        }
+        return Duration.ofSeconds(Long.parseLong(value.strip()));
+    }
+
+    /** Returns the index prefix. */
+    String index() {
+        return index;
+    }
+
+    @Override
+    public Batching batching() {
+        return batching;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Closes the connection if the sink created it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsConnection) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenSearchAuditSink{name=" + name + ", " + connection + ", index=" + index + '}';
+    }
+
+    /** Builds an {@link OpenSearchAuditSink}. Not thread-safe. */
+    public static final class Builder {
+        private final @Nullable OpenSearchConnection connection;
+        private final OpenSearchConnection.@Nullable Builder connectionBuilder;
+        private String index = DEFAULT_INDEX;
+        private String name = DEFAULT_NAME;
+        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
+        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        private Duration linger = DEFAULT_LINGER;
+        private boolean installTemplate = true;
+        private int shards = DEFAULT_SHARDS;
+        private @Nullable Integer replicas;
+        private @Nullable String refresh;
+
+        private Builder(
+                @Nullable OpenSearchConnection connection, OpenSearchConnection.@Nullable Builder connectionBuilder) {
+            this.connection = connection;
+            this.connectionBuilder = connectionBuilder;
+        }
+
+        /**
+         * Sets the index prefix: events go to {@code <index>-yyyy.MM.dd}, and the template is named after it; defaults
+         * to {@value #DEFAULT_INDEX}. Lowercase letters, digits, {@code . _ -}, not starting with a symbol.
+         */
+        public Builder index(String index) {
+            Objects.requireNonNull(index, "index");
+            if (!INDEX_NAME.matcher(index).matches()) {
+                throw new IllegalArgumentException(
+                        "index must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit: '"
+                                + index + "'");
+            }
+            this.index = index;
+            return this;
+        }
+
+        /** Sets the name in status, metrics and logs; defaults to {@value #DEFAULT_NAME}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
+            }
+            this.name = name.strip();
+            return this;
+        }
+
+        /** Sets the most events per {@code _bulk} request; defaults to {@value #DEFAULT_MAX_BATCH_EVENTS}. */
+        public Builder maxBatchEvents(int maxBatchEvents) {
+            if (maxBatchEvents <= 0) {
+                throw new IllegalArgumentException("maxBatchEvents must be positive: " + maxBatchEvents);
+            }
+            this.maxBatchEvents = maxBatchEvents;
+            return this;
+        }
+
+        /** Sets the most bytes of JSON per {@code _bulk} request; defaults to 5 MiB. */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            if (maxBatchBytes <= 0) {
+                throw new IllegalArgumentException("maxBatchBytes must be positive: " + maxBatchBytes);
+            }
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /** Sets how long the first event of a batch may wait for more; defaults to 1 second. */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger must not be negative: " + linger);
+            }
+            this.linger = linger;
+            return this;
+        }
+
+        /** Sets whether the sink installs its index template on the first write; defaults to {@code true}. */
+        public Builder installTemplate(boolean installTemplate) {
+            this.installTemplate = installTemplate;
+            return this;
+        }
+
+        /** Sets the primary shards of each daily index, in the template; defaults to {@value #DEFAULT_SHARDS}. */
+        public Builder shards(int shards) {
+            if (shards <= 0) {
+                throw new IllegalArgumentException("shards must be positive: " + shards);
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        /** Sets the replicas of each daily index, in the template; defaults to the cluster's default. */
+        public Builder replicas(int replicas) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicas must not be negative: " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * Sets the {@code refresh} parameter of each {@code _bulk} request: {@code "true"}, {@code "wait_for"} or
+         * {@code "false"}; defaults to none, which leaves visibility to the index's refresh interval.
+         */
+        public Builder refresh(String refresh) {
+            Objects.requireNonNull(refresh, "refresh");
+            if (!refresh.equals("true") && !refresh.equals("false") && !refresh.equals("wait_for")) {
+                throw new IllegalArgumentException("refresh must be true, false or wait_for: '" + refresh + "'");
+            }
+            this.refresh = refresh;
+            return this;
+        }
+
+        /** Returns the sink. */
+        public OpenSearchAuditSink build() {
+            OpenSearchConnection given = connection;
+            if (given != null) {
+                return new OpenSearchAuditSink(this, given, false);
+            }
+            return new OpenSearchAuditSink(
+                    this, Objects.requireNonNull(connectionBuilder).build(), true);
+        }
+    }
+}

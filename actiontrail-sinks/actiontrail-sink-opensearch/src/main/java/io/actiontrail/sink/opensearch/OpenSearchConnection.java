@@ -1,0 +1,203 @@
+package io.actiontrail.sink.opensearch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where an OpenSearch or Elasticsearch cluster is and how to authenticate to it: the base URL ({@code https://…} for
+ * TLS), basic authentication or an API key, and the OkHttp client to send with. Shared by {@link OpenSearchAuditSink}
+ * and {@link OpenSearchEventStore}.
+ *
+ * <pre>{@code
+ * OpenSearchConnection connection = OpenSearchConnection.builder("https://search.internal:9200")
+ *         .basicAuth("actiontrail", System.getenv("OPENSEARCH_PASSWORD"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>A client given to {@link Builder#client} is borrowed and never closed; otherwise the connection creates one and
+ * closes it in {@link #close()}. For custom trust stores or client certificates, configure your own client's
+ * {@code sslSocketFactory} and pass it. {@link #toString()} never shows the password or API key.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class OpenSearchConnection implements AutoCloseable {
+
+    /** The default connect timeout of a client the connection creates: 10 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default whole-call timeout of a client the connection creates: 60 seconds. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpUrl baseUrl;
+    private final @Nullable String authorization;
+    private final String authDescription;
+    private final OkHttpClient client;
+    private final boolean ownsClient;
+    private volatile boolean closed;
+
+    private OpenSearchConnection(Builder builder, OkHttpClient client, boolean ownsClient) {
+        this.baseUrl = builder.baseUrl;
+        this.authorization = builder.authorization;
+        this.authDescription = builder.authDescription;
+        this.client = client;
+        this.ownsClient = ownsClient;
+    }
+
+    /**
+     * Returns a builder of a connection to the cluster at {@code url}, for example {@code http://localhost:9200}.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an absolute http or https URL
+     */
+    public static Builder builder(String url) {
+        Objects.requireNonNull(url, "url");
+        HttpUrl parsed = HttpUrl.parse(url.strip());
+        if (parsed == null) {
+            throw new IllegalArgumentException("url must be an absolute http or https URL: '" + url + "'");
+        }
+        if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
+            throw new IllegalArgumentException("url must not hold credentials; use basicAuth(...) instead");
+        }
+        return new Builder(parsed);
+    }
+
+    /** Returns the URL of the given path under the base URL; segments are encoded. */
+    HttpUrl url(String... segments) {
+        HttpUrl.Builder b = baseUrl.newBuilder();
+        for (String segment : segments) {
+            b.addPathSegment(segment);
+        }
+        return b.build();
+    }
+
+    /** Sends the request with the configured credentials. */
+    Response execute(Request request) throws IOException {
+        Request.Builder b = request.newBuilder();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return client.newCall(b.build()).execute();
+    }
+
+    /** Returns the base URL, without credentials, for messages. */
+    String describe() {
+        return baseUrl.scheme() + "://" + baseUrl.host() + ":" + baseUrl.port();
+    }
+
+    OkHttpClient client() {
+        return client;
+    }
+
+    /** Closes the HTTP client if this connection created it; a borrowed client stays open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsClient) {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenSearchConnection{" + describe() + ", auth=" + authDescription + '}';
+    }
+
+    /** Builds an {@link OpenSearchConnection}. Not thread-safe. */
+    public static final class Builder {
+        private final HttpUrl baseUrl;
+        private @Nullable String authorization;
+        private String authDescription = "none";
+        private @Nullable OkHttpClient client;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+
+        private Builder(HttpUrl baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        /** Authenticates with a user name and password (HTTP basic, over https in production). */
+        public Builder basicAuth(String username, String password) {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            if (username.isBlank() || username.contains(":")) {
+                throw new IllegalArgumentException("username must not be blank or contain ':': '" + username + "'");
+            }
+            String pair = username + ":" + password;
+            this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+            this.authDescription = "basic " + username;
+            return this;
+        }
+
+        /**
+         * Authenticates with an API key as the cluster issued it: the base64 {@code id:api_key} value Elasticsearch
+         * calls {@code encoded}, sent as {@code Authorization: ApiKey <value>}.
+         */
+        public Builder apiKey(String encodedApiKey) {
+            Objects.requireNonNull(encodedApiKey, "apiKey");
+            if (encodedApiKey.isBlank()) {
+                throw new IllegalArgumentException("apiKey must not be blank");
+            }
+            this.authorization = "ApiKey " + encodedApiKey.strip();
+            this.authDescription = "apiKey";
+            return this;
+        }
+
+        /** Sets the client to send with, borrowed and never closed; defaults to one the connection creates. */
+        public Builder client(OkHttpClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Sets the connect timeout of the client the connection creates; defaults to 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Sets the whole-call timeout of the client the connection creates; defaults to 60 seconds. */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = positive(callTimeout, "callTimeout");
+            return this;
+        }
+
+        /**
+         * Returns the connection.
+         *
+         * @throws IllegalStateException if timeouts were set together with a borrowed client
+         */
+        public OpenSearchConnection build() {
+            OkHttpClient borrowed = client;
+            if (borrowed != null) {
+                if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) || !callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
+                    throw new IllegalStateException(
+                            "connectTimeout and callTimeout apply to a client the connection creates; set them on the given client");
+                }
+                return new OpenSearchConnection(this, borrowed, false);
+            }
+            OkHttpClient created = new OkHttpClient.Builder()
+                    .connectTimeout(connectTimeout)
+                    .callTimeout(callTimeout)
+                    .build();
+            return new OpenSearchConnection(this, created, true);
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,462 @@
+package io.actiontrail.sink.webhook;
+
+import io.actiontrail.sink.AuditBatch;
+import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.Batching;
+import io.actiontrail.sink.DeliveryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Delivers audit events to an HTTP endpoint: each batch is one {@code POST} of a JSON array of the events (schema
+ * version 1.0, journal order), signed with HMAC-SHA256 so that the receiver can check where it came from.
+ *
+ * <pre>{@code
+ * AuditSink webhook = WebhookAuditSink.builder("https://audit.example.com/hooks/actiontrail")
+ *         .secret(System.getenv("AUDIT_WEBHOOK_SECRET"))
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>Headers.</b> {@code Content-Type: application/json}; {@value #HEADER_TIMESTAMP}: the Unix time in seconds
+ * when the request was signed; {@value #HEADER_SIGNATURE}: {@code v1=} and the lowercase hex HMAC-SHA256, under the
+ * secret, of the timestamp, a full stop and the raw body ({@link WebhookVerifier} checks it); {@value
+ * #HEADER_IDEMPOTENCY_KEY}: derived from the batch's event ids, the same on every retry of the batch, so a receiver
+ * can ignore a batch it already processed; {@value #HEADER_EVENT_COUNT}: the number of events.
+ *
+ * <p><b>Failures.</b> A 2xx answer delivers the batch. Connection failures, timeouts, 5xx, 408, 425 and 429 are
+ * retryable; so are 401, 403 and 404, which mean a wrong secret or URL that an operator can fix while the backlog
+ * waits in the journal. On 429 and 503 a {@code Retry-After} header (seconds or an HTTP date, capped at {@link
+ * Builder#maxRetryAfter}) makes the pipeline wait at least that long. Any other 4xx means the receiver refuses this
+ * content and always will: the failure is permanent and the batch is dropped, counted and reported. Every failure
+ * carries the HTTP status as its error code; messages never contain the secret, the configured headers or the URL's
+ * query.
+ *
+ * <p>An {@link OkHttpClient} given to the builder is borrowed and stays open when the sink is closed; otherwise the
+ * sink creates its own and closes it with the sink.
+ *
+ * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
+ */
+public final class WebhookAuditSink implements AuditSink {
+
+    /** The default sink name: {@value}. */
+    public static final String DEFAULT_NAME = "webhook";
+
+    /** The header with the Unix time in seconds at which the request was signed: {@value}. */
+    public static final String HEADER_TIMESTAMP = "X-ActionTrail-Timestamp";
+
+    /** The header with the HMAC-SHA256 signature, {@code v1=<hex>}: {@value}. */
+    public static final String HEADER_SIGNATURE = "X-ActionTrail-Signature";
+
+    /** The header with the batch's idempotency key: {@value}. */
+    public static final String HEADER_IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** The header with the number of events in the body: {@value}. */
+    public static final String HEADER_EVENT_COUNT = "X-ActionTrail-Event-Count";
+
+    /** The default most events per request: {@value}. */
+    public static final int DEFAULT_MAX_BATCH_EVENTS = 500;
+
+    /** The default most bytes of JSON per request: 1 MiB. */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 1024L * 1024;
+
+    /** The default linger: 1 second. */
+    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
+
+    /** The default longest {@code Retry-After} honoured: 5 minutes. */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+    /** The default connect timeout of a client the sink creates: 10 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default whole-call timeout of a client the sink creates: 30 seconds. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The shortest accepted secret, in bytes: {@value}. */
+    public static final int MIN_SECRET_BYTES = 16;
+
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+
+    /** 4xx answers that an operator can fix, or that pass by themselves: the batch stays and is retried. */
+    private static final Set<Integer> RETRYABLE_CLIENT_ERRORS = Set.of(401, 403, 404, 408, 409, 425, 429);
+
+    private static final int MAX_ANSWER_CHARS = 200;
+
+    private final HttpUrl url;
+    private final String safeUrl;
+    private final byte[] secret;
+    private final Headers extraHeaders;
+    private final OkHttpClient client;
+    private final boolean ownsClient;
+    private final String name;
+    private final Batching batching;
+    private final Duration maxRetryAfter;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    private WebhookAuditSink(Builder builder, byte[] secret, OkHttpClient client, boolean ownsClient) {
+        this.url = builder.url;
+        this.safeUrl = safe(builder.url);
+        this.secret = secret;
+        this.extraHeaders = Headers.of(builder.headers);
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.name = builder.name;
+        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
+        this.maxRetryAfter = builder.maxRetryAfter;
+        this.clock = builder.clock;
+    }
+
+    /**
+     * Returns a builder of a sink that POSTs to {@code url}.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an absolute http or https URL
+     */
+    public static Builder builder(String url) {
+        Objects.requireNonNull(url, "url");
+        HttpUrl parsed = HttpUrl.parse(url.strip());
+        if (parsed == null) {
+            throw new IllegalArgumentException("url must be an absolute http or https URL: '" + url + "'");
+        }
+        return new Builder(parsed);
+    }
+
+    /**
+     * POSTs the batch.
+     *
+     * @throws DeliveryException when the receiver did not answer 2xx; see the class description for which failures
+     *     are retryable
+     * @throws IllegalStateException if the sink was closed
+     */
+    @Override
+    public void write(AuditBatch batch) throws DeliveryException {
+        Objects.requireNonNull(batch, "batch");
+        if (closed) {
+            throw new IllegalStateException("webhook sink '" + name + "' is closed; write() after close()");
+        }
+        Request request = request(batch, clock.instant());
+        try (Response response = client.newCall(request).execute()) {
+            int code = response.code();
+            if (code >= 200 && code < 300) {
+                return;
+            }
+            throw failure(code, response.header("Retry-After"), answer(response), batch);
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "POST " + safeUrl + " of " + batch.size() + " events failed before the receiver answered: " + e, e);
+        }
+    }
+
+    /** Returns the signed request for the batch at the given time; the same batch always has the same body and key. */
+    Request request(AuditBatch batch, Instant now) {
+        byte[] body = body(batch);
+        String timestamp = Long.toString(now.getEpochSecond());
+        return new Request.Builder()
+                .url(url)
+                .headers(extraHeaders)
+                .header(HEADER_TIMESTAMP, timestamp)
+                .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
+                .header(HEADER_IDEMPOTENCY_KEY, Signatures.idempotencyKey(batch))
+                .header(HEADER_EVENT_COUNT, Integer.toString(batch.size()))
+                .post(RequestBody.create(body, JSON))
+                .build();
+    }
+
+    private static byte[] body(AuditBatch batch) {
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream((int) Math.min(batch.sizeInBytes() + 2 + batch.size(), 1 << 30));
+        try {
+            out.write('[');
+            boolean first = true;
+            for (AuditRecord record : batch.records()) {
+                if (!first) {
+                    out.write(',');
+                }
+                first = false;
+                record.writeTo(out);
+            }
+            out.write(']');
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private DeliveryException failure(int code, @Nullable String retryAfter, String answer, AuditBatch batch) {
+        String message = "POST " + safeUrl + " of " + batch.size() + " events was answered HTTP " + code
+                + (answer.isEmpty() ? "" : ": " + answer);
+        String errorCode = Integer.toString(code);
+        boolean retryable = code < 400 || code >= 500 || RETRYABLE_CLIENT_ERRORS.contains(code);
+        if (!retryable) {
+            return DeliveryException.permanent(message + "; the receiver refuses this batch, which is dropped")
+                    .withErrorCode(errorCode);
+        }
+        DeliveryException failure = DeliveryException.retryable(message).withErrorCode(errorCode);
+        Duration wait = (code == 429 || code == 503) ? retryAfter(retryAfter, clock.instant()) : null;
+        return wait == null
+                ? failure
+                : failure.withRetryAfter(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
+    }
+
+    /** Parses a {@code Retry-After} value, delay-seconds or an HTTP date; {@code null} when absent or malformed. */
+    static @Nullable Duration retryAfter(@Nullable String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        if (v.matches("[0-9]{1,10}")) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        try {
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(now, at);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The start of the receiver's answer, on one line, for the message. */
+    private static String answer(Response response) {
+        try {
+            String text = response.peekBody(MAX_ANSWER_CHARS * 4L).string();
+            text = text.replaceAll("\\s+", " ").strip();
+            return text.length() > MAX_ANSWER_CHARS ? text.substring(0, MAX_ANSWER_CHARS) + "…" : text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The URL without user info, query or fragment, which may hold credentials. */
+    private static String safe(HttpUrl url) {
+        return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
+    }
+
+    /** Returns the client the sink sends with. */
+    OkHttpClient client() {
+        return client;
+    }
+
+    @Override
+    public Batching batching() {
+        return batching;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Closes the client if the sink created it; a borrowed client stays open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsClient) {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookAuditSink{name=" + name + ", url=" + safeUrl + '}';
+    }
+
+    /** Builds a {@link WebhookAuditSink}. Not thread-safe. */
+    public static final class Builder {
+        private final HttpUrl url;
+        private byte @Nullable [] secret;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private @Nullable OkHttpClient client;
+        private String name = DEFAULT_NAME;
+        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
+        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        private Duration linger = DEFAULT_LINGER;
+        private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(HttpUrl url) {
+            this.url = url;
+        }
+
+        /**
+         * Sets the shared secret that signs every request, as UTF-8; required, at least {@value #MIN_SECRET_BYTES}
+         * bytes.
+         */
+        public Builder secret(String secret) {
+            Objects.requireNonNull(secret, "secret");
+            return secret(secret.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Sets the shared secret that signs every request; required, at least {@value #MIN_SECRET_BYTES} bytes. */
+        public Builder secret(byte[] secret) {
+            Objects.requireNonNull(secret, "secret");
+            if (secret.length < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException(
+                        "secret must be at least " + MIN_SECRET_BYTES + " bytes: it has " + secret.length);
+            }
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /**
+         * Adds a header sent with every request, for example the receiver's own {@code Authorization}; its value is
+         * never logged. The signature headers cannot be replaced.
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "header name");
+            Objects.requireNonNull(value, "header value");
+            String lower = name.strip().toLowerCase(Locale.ROOT);
+            if (lower.isEmpty()
+                    || lower.equals(HEADER_TIMESTAMP.toLowerCase(Locale.ROOT))
+                    || lower.equals(HEADER_SIGNATURE.toLowerCase(Locale.ROOT))
+                    || lower.equals(HEADER_IDEMPOTENCY_KEY.toLowerCase(Locale.ROOT))
+                    || lower.equals(HEADER_EVENT_COUNT.toLowerCase(Locale.ROOT))
+                    || lower.equals("content-type")) {
+                throw new IllegalArgumentException(
+                        "header name must not be blank or one the sink sets: '" + name + "'");
+            }
+            // OkHttp checks names and values; fail here, while configuring, without echoing the value
+            try {
+                Headers.of(name.strip(), value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("header '" + name + "' has an invalid name or value", null);
+            }
+            headers.put(name.strip(), value);
+            return this;
+        }
+
+        /** Sets the client to send with, which the sink borrows and never closes; defaults to one it creates. */
+        public Builder client(OkHttpClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Sets the name in status, metrics and logs; defaults to {@value #DEFAULT_NAME}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
+            }
+            this.name = name.strip();
+            return this;
+        }
+
+        /** Sets the most events per request; defaults to {@value #DEFAULT_MAX_BATCH_EVENTS}. */
+        public Builder maxBatchEvents(int maxBatchEvents) {
+            if (maxBatchEvents <= 0) {
+                throw new IllegalArgumentException("maxBatchEvents must be positive: " + maxBatchEvents);
+            }
+            this.maxBatchEvents = maxBatchEvents;
+            return this;
+        }
+
+        /** Sets the most bytes of JSON per request; defaults to 1 MiB. A single larger event is still sent alone. */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            if (maxBatchBytes <= 0) {
+                throw new IllegalArgumentException("maxBatchBytes must be positive: " + maxBatchBytes);
+            }
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /** Sets how long the first event of a batch may wait for more; defaults to 1 second. */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger must not be negative: " + linger);
+            }
+            this.linger = linger;
+            return this;
+        }
+
+        /** Sets the longest {@code Retry-After} honoured; a longer one is cut to this. Defaults to 5 minutes. */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            if (maxRetryAfter.isNegative()) {
+                throw new IllegalArgumentException("maxRetryAfter must not be negative: " + maxRetryAfter);
+            }
+            this.maxRetryAfter = maxRetryAfter;
+            return this;
+        }
+
+        /** Sets the connect timeout of the client the sink creates; defaults to 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Sets the whole-call timeout of the client the sink creates; defaults to 30 seconds. */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = positive(callTimeout, "callTimeout");
+            return this;
+        }
+
+        /** Sets the clock that timestamps requests; defaults to the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Returns the sink.
+         *
+         * @throws IllegalStateException if no secret was set, or timeouts were set together with a borrowed client
+         */
+        public WebhookAuditSink build() {
+            byte[] key = secret;
+            if (key == null) {
+                throw new IllegalStateException("secret is required: every request is signed");
+            }
+            OkHttpClient borrowed = client;
+            if (borrowed != null) {
+                if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) || !callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
+                    throw new IllegalStateException(
+                            "connectTimeout and callTimeout apply to a client the sink creates; set them on the given client");
+                }
+                return new WebhookAuditSink(this, key, borrowed, false);
+            }
+            OkHttpClient created = new OkHttpClient.Builder()
+                    .connectTimeout(connectTimeout)
+                    .callTimeout(callTimeout)
+                    .followRedirects(false)
+                    .build();
+            return new WebhookAuditSink(this, key, created, true);
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}
