@@ -425,9 +425,11 @@ final class Pipeline {
     /** Waits until every shipper has delivered (or given up) everything appended before the call. */
     boolean flush(Duration timeout) throws InterruptedException {
         long target = journal.nextSeq();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // let the writer publish everything first, so that lingering batches go out whole, not cut at the flush
+        journal.awaitHead(target, Math.max(0, deadline - System.nanoTime()));
         flushUpTo.accumulateAndGet(target, Math::max);
         journal.wakeAll();
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (!caughtUp(target)) {
                 long remaining = deadline - System.nanoTime();

@@ -180,6 +180,8 @@ final class Shipper implements Runnable, Journal.Reader {
         long bytes = 0;
         long lingerStart = 0;
         while (true) {
+            // read the flush target before the journal: a flush asks for everything published before it
+            long flushTarget = pipeline.flushRequestedUpTo();
             Journal.Read read = journal.read(this, batching.maxEvents() - batch.size(), remaining(bytes), batch);
             long pos = read.next();
             if (batch.isEmpty()) {
@@ -201,9 +203,17 @@ final class Shipper implements Runnable, Journal.Reader {
             if (read.full()
                     || batch.size() >= batching.maxEvents()
                     || bytes >= batching.maxBytes()
-                    || pipeline.closing()
-                    || pipeline.flushRequestedUpTo() > batch.get(0).seq) {
+                    || pipeline.closing()) {
                 return pos;
+            }
+            if (flushTarget > batch.get(0).seq) {
+                if (pos >= flushTarget || pos >= journal.head()) {
+                    return pos;
+                }
+                continue; // a flush wants what was published meanwhile in this batch too
+            }
+            if (pipeline.flushRequestedUpTo() > batch.get(0).seq) {
+                continue; // a flush arrived during the read: read again with its target
             }
             long wait = lingerStart + lingerNanos - System.nanoTime();
             if (wait <= 0) {
