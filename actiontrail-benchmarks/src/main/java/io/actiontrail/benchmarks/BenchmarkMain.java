@@ -45,13 +45,24 @@ public final class BenchmarkMain {
 
     private static final Profile QUICK = new Profile(
             1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10));
+    /** Checks that everything runs; its figures mean nothing. */
+    private static final Profile SMOKE = new Profile(
+            1,
+            0,
+            TimeValue.milliseconds(100),
+            1,
+            TimeValue.milliseconds(500),
+            0,
+            TimeValue.seconds(1),
+            Duration.ofSeconds(2));
+
     private static final Profile FULL = new Profile(
             2, 5, TimeValue.seconds(2), 5, TimeValue.seconds(3), 5, TimeValue.seconds(5), Duration.ofSeconds(30));
 
     /**
      * Runs the benchmarks.
      *
-     * @param args {@code quick} or {@code full}, then optionally a regular expression of the groups to run
+     * @param args {@code quick}, {@code full} or {@code smoke} (one short iteration of each, to check that they run), then optionally a regular expression of the groups to run
      */
     public static void main(String[] args) throws RunnerException, IOException {
         String name = args.length > 0 ? args[0] : "quick";
@@ -59,7 +70,8 @@ public final class BenchmarkMain {
                 switch (name) {
                     case "quick" -> QUICK;
                     case "full" -> FULL;
-                    default -> throw new IllegalArgumentException("profile must be quick or full: " + name);
+                    case "smoke" -> SMOKE;
+                    default -> throw new IllegalArgumentException("profile must be quick, full or smoke: " + name);
                 };
         Pattern groups = Pattern.compile(args.length > 1 ? args[1] : ".*");
         Path out = Path.of(System.getProperty("actiontrail.bench.out", "benchmark-results"))

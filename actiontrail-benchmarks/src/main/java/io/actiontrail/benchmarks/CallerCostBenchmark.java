@@ -168,9 +168,12 @@ public class CallerCostBenchmark {
         }
     }
 
-    /** Log4j2 async logger + JSON Template Layout to a file. Thread-safe. */
+    /** Log4j2 async logger or async appender + JSON Template Layout to a file. Thread-safe. */
     @State(Scope.Benchmark)
     public static class Log4j2State {
+        @Param({"ASYNC_LOGGER", "ASYNC_APPENDER"})
+        public String mode = "ASYNC_LOGGER";
+
         final LongAdder calls = new LongAdder();
 
         @SuppressWarnings("NullAway.Init")
@@ -182,7 +185,7 @@ public class CallerCostBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             dir = Fixtures.tempDir("bench-log4j2");
-            log4j2 = new Log4j2Json(dir.resolve("audit.json"));
+            log4j2 = new Log4j2Json(dir.resolve("audit.json"), Log4j2Json.Mode.valueOf(mode));
         }
 
         @TearDown(Level.Trial)
@@ -190,8 +193,10 @@ public class CallerCostBenchmark {
             long lines = log4j2.closeAndCountLines();
             long made = calls.sum();
             Notes.add(
-                    "log4j2 async",
-                    String.format("%,d calls, %,d lines written, %,d dropped", made, lines, made - lines));
+                    "log4j2 " + mode,
+                    String.format(
+                            "%,d calls, %,d lines written, %,d dropped (%.1f %%)",
+                            made, lines, made - lines, 100.0 * (made - lines) / Math.max(1, made)));
             Fixtures.deleteRecursively(dir);
         }
     }

@@ -48,10 +48,12 @@ final class LatencyHarness {
                 long lines = logback.closeAndCountLines();
                 row("caller: Logback AsyncAppender " + settings + " (" + lines + " lines written)", caller);
             }
-            Log4j2Json log4j2 = new Log4j2Json(dir.resolve("log4j2.json"));
-            long[] caller = paced(i -> log4j2.log(Fixtures.fields(CallerCostBenchmark.RESOURCE)));
-            long lines = log4j2.closeAndCountLines();
-            row("caller: Log4j2 async logger (" + lines + " lines written)", caller);
+            for (Log4j2Json.Mode mode : Log4j2Json.Mode.values()) {
+                Log4j2Json log4j2 = new Log4j2Json(dir.resolve("log4j2-" + mode + ".json"), mode);
+                long[] caller = paced(i -> log4j2.log(Fixtures.fields(CallerCostBenchmark.RESOURCE)));
+                long lines = log4j2.closeAndCountLines();
+                row("caller: Log4j2 " + mode + " (" + lines + " lines written)", caller);
+            }
         } finally {
             Fixtures.deleteRecursively(dir);
         }

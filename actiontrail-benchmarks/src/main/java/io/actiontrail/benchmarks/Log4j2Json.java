@@ -31,7 +31,15 @@ final class Log4j2Json {
     private final Logger logger;
     private final Path file;
 
-    Log4j2Json(Path file) {
+    /** The two ways Log4j2 logs asynchronously. */
+    enum Mode {
+        /** A mixed async logger on an LMAX Disruptor ring buffer. */
+        ASYNC_LOGGER,
+        /** A synchronous logger in front of an {@code Async} appender (a blocking queue of 1,024). */
+        ASYNC_APPENDER
+    }
+
+    Log4j2Json(Path file, Mode mode) {
         this.file = file;
         ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
         b.setConfigurationName("bench");
@@ -39,9 +47,16 @@ final class Log4j2Json {
         b.add(b.newAppender("file", "File")
                 .addAttribute("fileName", file.toString())
                 .add(b.newLayout("JsonTemplateLayout").addAttribute("eventTemplate", TEMPLATE)));
-        b.add(b.newAsyncLogger("audit", Level.INFO)
-                .add(b.newAppenderRef("file"))
-                .addAttribute("additivity", false));
+        if (mode == Mode.ASYNC_LOGGER) {
+            b.add(b.newAsyncLogger("audit", Level.INFO)
+                    .add(b.newAppenderRef("file"))
+                    .addAttribute("additivity", false));
+        } else {
+            b.add(b.newAppender("async", "Async").addComponent(b.newAppenderRef("file")));
+            b.add(b.newLogger("audit", Level.INFO)
+                    .add(b.newAppenderRef("async"))
+                    .addAttribute("additivity", false));
+        }
         b.add(b.newRootLogger(Level.ERROR));
         context.start(b.build());
         logger = context.getLogger("audit");

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.AsyncAppenderBase;
 import ch.qos.logback.core.FileAppender;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ final class LogbackJson implements AutoCloseable {
     LogbackJson(Path file, Settings settings) {
         this.file = file;
         context.setName("bench-logback");
+        // a context not created by SLF4J's binding has no MDC adapter; appending fails without one
+        context.setMDCAdapter(new LogbackMDCAdapter());
         context.start();
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
@@ -73,6 +76,11 @@ final class LogbackJson implements AutoCloseable {
     /** Stops the context, draining the queue, and returns the number of lines written. */
     long closeAndCountLines() {
         context.stop();
+        if (new ch.qos.logback.core.status.StatusUtil(context).getHighestLevel(0)
+                >= ch.qos.logback.core.status.Status.ERROR) {
+            throw new IllegalStateException(
+                    "Logback reported errors: " + context.getStatusManager().getCopyOfStatusList());
+        }
         return Fixtures.lines(file);
     }
 

@@ -2,10 +2,9 @@ package io.actiontrail.benchmarks;
 
 import io.actiontrail.Audited;
 import java.math.BigDecimal;
-import java.util.List;
 
 /**
- * The business interface every caller-cost benchmark calls: one write with a typical request, audited as
+ * The business interface every caller-cost benchmark calls: one write with a small request, audited as
  * {@code CreateOrder} with its arguments snapshotted to JSON.
  *
  * <p>Implementations are stateless and thread-safe.
@@ -17,30 +16,13 @@ public interface Orders {
     Order createOrder(String customerId, OrderRequest request);
 
     /**
-     * A typical request: a few scalar fields and two line items.
+     * A typical request.
      *
      * @param sku the product
      * @param quantity how many
      * @param unitPrice the price of one
-     * @param currency the currency
-     * @param shippingAddress where to
-     * @param lines the line items
      */
-    record OrderRequest(
-            String sku,
-            int quantity,
-            BigDecimal unitPrice,
-            String currency,
-            String shippingAddress,
-            List<Line> lines) {}
-
-    /**
-     * A line item.
-     *
-     * @param sku the product
-     * @param quantity how many
-     */
-    record Line(String sku, int quantity) {}
+    record OrderRequest(String sku, int quantity, BigDecimal unitPrice) {}
 
     /**
      * The created order.
