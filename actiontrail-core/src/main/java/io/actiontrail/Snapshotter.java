@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -54,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Bean properties are discovered with Jackson's introspection, so {@code @JsonIgnore} and {@code @JsonProperty}
  * are honoured; values are read one property at a time, so one failing getter costs only its own value.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe; immutable but for a bounded cache of which keys are secret.
  */
 final class Snapshotter {
 
@@ -591,14 +592,28 @@ final class Snapshotter {
         }
     }
 
-    /** Decides which keys hold secrets: case-insensitive, ignoring separators, matching anywhere in the key. */
+    /**
+     * Decides which keys hold secrets: case-insensitive, ignoring separators, matching anywhere in the key.
+     * Thread-safe: the keys are immutable and the verdicts are a bounded concurrent cache.
+     */
     static final class Redaction {
         static final Set<String> DEFAULT_KEYS = Set.of(
                 "password", "secret", "token", "authorization", "credential", "apiKey", "accessKeySecret", "cookie");
 
         private static final Redaction DEFAULTS = new Redaction(DEFAULT_KEYS);
 
+        /** The most verdicts kept, and the longest key kept, so that arbitrary map keys cannot grow the heap. */
+        private static final int MAX_VERDICTS = 1024;
+
+        private static final int MAX_VERDICT_KEY_LENGTH = 64;
+
         private final String[] normalizedKeys;
+
+        /**
+         * Whether a key is secret, by key: the same few parameter and property names come back on every call, and
+         * normalising one allocates a copy, twice per event (the builder's snapshot, then the redaction pass).
+         */
+        private final ConcurrentHashMap<String, Boolean> verdicts = new ConcurrentHashMap<>();
 
         Redaction(Set<String> keys) {
             this.normalizedKeys = keys.stream()
@@ -616,6 +631,18 @@ final class Snapshotter {
             if (normalizedKeys.length == 0) {
                 return false;
             }
+            Boolean known = verdicts.get(key);
+            if (known != null) {
+                return known;
+            }
+            boolean secret = matches(key);
+            if (key.length() <= MAX_VERDICT_KEY_LENGTH && verdicts.size() < MAX_VERDICTS) {
+                verdicts.put(key, secret);
+            }
+            return secret;
+        }
+
+        private boolean matches(String key) {
             String normalized = normalize(key);
             for (String secret : normalizedKeys) {
                 if (normalized.contains(secret)) {

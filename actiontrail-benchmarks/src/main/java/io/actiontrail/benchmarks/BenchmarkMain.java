@@ -1,0 +1,192 @@
+package io.actiontrail.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark with the {@code quick} (under 10 minutes on 2 cores) or {@code full} profile, then the
+ * latency harness, and writes {@code results.md} and {@code notes.txt} to the output directory (system property
+ * {@code actiontrail.bench.out}, default {@code benchmark-results}). A second argument, a regular expression, runs
+ * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code fsync}, {@code lookup},
+ * {@code latency}.
+ *
+ * <p>Not thread-safe; run once per JVM.
+ */
+public final class BenchmarkMain {
+
+    private BenchmarkMain() {}
+
+    /** The iteration counts and times of a profile. */
+    private record Profile(
+            int forks,
+            int warmups,
+            TimeValue warmupTime,
+            int iterations,
+            TimeValue iterationTime,
+            int ingestWarmups,
+            TimeValue ingestTime,
+            Duration latencyPhase) {}
+
+    private static final Profile QUICK = new Profile(
+            1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10));
+    /** Checks that everything runs; its figures mean nothing. */
+    private static final Profile SMOKE = new Profile(
+            1,
+            0,
+            TimeValue.milliseconds(100),
+            1,
+            TimeValue.milliseconds(500),
+            0,
+            TimeValue.seconds(1),
+            Duration.ofSeconds(2));
+
+    private static final Profile FULL = new Profile(
+            2, 5, TimeValue.seconds(2), 5, TimeValue.seconds(3), 5, TimeValue.seconds(5), Duration.ofSeconds(30));
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args {@code quick}, {@code full} or {@code smoke} (one short iteration of each, to check that they run), then optionally a regular expression of the groups to run
+     */
+    public static void main(String[] args) throws RunnerException, IOException {
+        String name = args.length > 0 ? args[0] : "quick";
+        Profile profile =
+                switch (name) {
+                    case "quick" -> QUICK;
+                    case "full" -> FULL;
+                    case "smoke" -> SMOKE;
+                    default -> throw new IllegalArgumentException("profile must be quick, full or smoke: " + name);
+                };
+        Pattern groups = Pattern.compile(args.length > 1 ? args[1] : ".*");
+        Path out = Path.of(System.getProperty("actiontrail.bench.out", "benchmark-results"))
+                .toAbsolutePath();
+        Files.createDirectories(out);
+        Path notes = out.resolve("notes.txt");
+        Files.deleteIfExists(notes);
+        long start = System.nanoTime();
+        List<String> table = new ArrayList<>();
+        table.add("| benchmark | params | threads | score | error (99.9 %) | unit | alloc B/op |");
+        table.add("|---|---|---:|---:|---:|---|---:|");
+
+        if (groups.matcher("caller").find()) {
+            for (int threads : new int[] {1, 2}) {
+                rows(
+                        table,
+                        run(options(profile, notes, "CallerCostBenchmark\\.", threads, false)
+                                .addProfiler(GCProfiler.class)));
+            }
+        }
+        if (groups.matcher("ingest").find()) {
+            for (int threads : new int[] {1, 2}) {
+                rows(
+                        table,
+                        run(options(profile, notes, "IngestBenchmark\\.", threads, true)
+                                .param("durability", "GROUP")));
+            }
+            for (int threads : new int[] {1, 2, 8}) {
+                rows(
+                        table,
+                        run(options(profile, notes, "IngestBenchmark\\.", threads, true)
+                                .param("durability", "SYNC")));
+            }
+        }
+        if (groups.matcher("fsync").find()) {
+            rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));
+        }
+        if (groups.matcher("lookup").find()) {
+            rows(table, run(options(profile, notes, "LookupBenchmark\\.", 1, false)));
+        }
+        List<String> latency = List.of();
+        if (groups.matcher("latency").find()) {
+            System.setProperty(Notes.PROPERTY, notes.toString());
+            latency = new LatencyHarness(profile.latencyPhase(), 5_000).run();
+        }
+
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "# ActionTrail benchmarks, %s profile%n%n%s, %d CPUs, %s, %.1f minutes%n%n",
+                name,
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                (System.nanoTime() - start) / 60e9));
+        md.append(String.join(System.lineSeparator(), table)).append(System.lineSeparator());
+        if (!latency.isEmpty()) {
+            md.append(System.lineSeparator())
+                    .append(String.join(System.lineSeparator(), latency))
+                    .append(System.lineSeparator());
+        }
+        if (Files.exists(notes)) {
+            md.append(System.lineSeparator()).append("```").append(System.lineSeparator());
+            md.append(Files.readString(notes, StandardCharsets.UTF_8));
+            md.append("```").append(System.lineSeparator());
+        }
+        Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    private static ChainedOptionsBuilder options(
+            Profile profile, Path notes, String include, int threads, boolean ingest) {
+        return new OptionsBuilder()
+                .include("io\\.actiontrail\\.benchmarks\\." + include)
+                .forks(profile.forks())
+                .warmupIterations(ingest ? profile.ingestWarmups() : profile.warmups())
+                .warmupTime(ingest ? profile.ingestTime() : profile.warmupTime())
+                .measurementIterations(profile.iterations())
+                .measurementTime(ingest ? profile.ingestTime() : profile.iterationTime())
+                .threads(threads)
+                .shouldFailOnError(true)
+                .jvmArgsAppend(
+                        "-Xms1g",
+                        "-Xmx1g",
+                        "-D" + Notes.PROPERTY + "=" + notes,
+                        "-D" + Fixtures.DIR_PROPERTY + "="
+                                + System.getProperty(Fixtures.DIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return new Runner(options.build()).run();
+    }
+
+    private static void rows(List<String> table, Collection<RunResult> results) {
+        for (RunResult r : results) {
+            Result<?> primary = r.getPrimaryResult();
+            StringBuilder params = new StringBuilder();
+            for (String key : r.getParams().getParamsKeys()) {
+                params.append(params.length() == 0 ? "" : ", ")
+                        .append(key)
+                        .append('=')
+                        .append(r.getParams().getParam(key));
+            }
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            String benchmark = r.getParams().getBenchmark();
+            table.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %,.1f | %,.1f | %s | %s |",
+                    benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1),
+                    params,
+                    r.getParams().getThreads(),
+                    primary.getScore(),
+                    primary.getScoreError(),
+                    primary.getScoreUnit(),
+                    alloc == null ? "" : String.format(Locale.ROOT, "%,.0f", alloc.getScore())));
+        }
+    }
+}
