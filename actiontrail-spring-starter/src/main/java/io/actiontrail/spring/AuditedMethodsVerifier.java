@@ -60,6 +60,9 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
             if (user.getName().startsWith("org.springframework.") || !seen.add(user)) {
                 continue;
             }
+            if (java.lang.reflect.Proxy.isProxyClass(user)) {
+                continue; // an interface-based proxy: its methods are final, and every interface call is intercepted
+            }
             if (controllersCapturedElsewhere && AuditedAdvisor.isController(user)) {
                 continue; // handlers are audited by the controller capture, which needs no proxy
             }

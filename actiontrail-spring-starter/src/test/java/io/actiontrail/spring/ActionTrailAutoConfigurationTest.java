@@ -293,6 +293,20 @@ class ActionTrailAutoConfigurationTest {
     }
 
     @Test
+    void doesNotMistakeAnInterfaceBasedProxyForFinalMethods(CapturedOutput output) {
+        AuditedServices.Greeter proxy = (AuditedServices.Greeter) java.lang.reflect.Proxy.newProxyInstance(
+                AuditedServices.Greeter.class.getClassLoader(),
+                new Class<?>[] {AuditedServices.Greeter.class},
+                (p, method, args) -> "hello");
+        runner.withBean(AuditedServices.Greeter.class, () -> proxy).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(AuditedServices.Greeter.class).greet("ada"))
+                    .isEqualTo("hello");
+            assertThat(output).doesNotContain("is final").doesNotContain("Greeter.greet");
+        });
+    }
+
+    @Test
     void healthIsDownOnlyWhenASinkFailsLongerThanTheThreshold() {
         InMemoryAuditSink failing = InMemoryAuditSink.builder().name("flaky").build();
         failing.failUntilRecovered(true);

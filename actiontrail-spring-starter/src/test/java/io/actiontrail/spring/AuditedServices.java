@@ -35,6 +35,12 @@ final class AuditedServices {
     }
 
     /** A bean whose {@code @Audited} methods Spring AOP cannot intercept. */
+    /** Audited on the interface; a bean of it may be an interface-based (JDK) proxy, whose methods are final. */
+    interface Greeter {
+        @Audited(eventName = "Greet")
+        String greet(String name);
+    }
+
     static class BlindSpots {
         @Audited(eventName = "Refund")
         public final void refund(String orderId) {}
