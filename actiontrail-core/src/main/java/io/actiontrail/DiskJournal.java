@@ -527,7 +527,7 @@ final class DiskJournal extends Journal {
                 } finally {
                     appendLock.unlock();
                 }
-                int written = write(batch, appended, firstSeq);
+                int written = write(batch, appended);
                 if (written < batch.size()) {
                     carry = new ArrayList<>(batch.subList(written, batch.size()));
                     carryFirstSeq = firstSeq + written;
@@ -608,7 +608,7 @@ final class DiskJournal extends Journal {
      * Writes records; returns how many were written. A failure degrades the journal and keeps the rest. With the
      * records' append times, tells waiting callers how far the batch got after each piece handed to the system.
      */
-    private int write(List<AuditRecord> batch, long @Nullable [] appended, long firstSeq) {
+    private int write(List<AuditRecord> batch, long @Nullable [] appended) {
         int done = 0;
         try {
             long fileSize = active.size();
@@ -679,7 +679,6 @@ final class DiskJournal extends Journal {
         } finally {
             appendLock.unlock();
         }
-        assert firstSeq >= 0;
         return done;
     }
 
