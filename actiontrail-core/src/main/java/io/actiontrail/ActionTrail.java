@@ -97,7 +97,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
         this.eventSource = builder.eventSource != null ? builder.eventSource : localHostName();
         this.clock = builder.clock;
         this.snapshotter = new Snapshotter(
-                new Snapshotter.Redaction(builder.redactKeys),
+                Snapshotter.Redaction.of(builder.redactKeys),
                 builder.maxDepth,
                 builder.maxStringLength,
                 builder.maxCollectionElements,

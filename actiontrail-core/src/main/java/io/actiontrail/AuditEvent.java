@@ -447,7 +447,7 @@ public record AuditEvent(
             }
             LinkedHashMap<String, @Nullable Object> out = new LinkedHashMap<>();
             Snapshotter.defaults().snapshotEntries(values, out);
-            return JsonTree.adoptObject(out);
+            return JsonTree.adoptRedacted(out, Snapshotter.defaults().redaction());
         }
 
         private static Map<String, @Nullable Object> put(
@@ -456,7 +456,11 @@ public record AuditEvent(
             LinkedHashMap<String, @Nullable Object> out =
                     current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current);
             out.put(name, Snapshotter.defaults().snapshotNamed(name, value));
-            return JsonTree.adoptObject(out);
+            return current == null
+                            || JsonTree.isRedactedBy(
+                                    current, Snapshotter.defaults().redaction())
+                    ? JsonTree.adoptRedacted(out, Snapshotter.defaults().redaction())
+                    : JsonTree.adoptObject(out);
         }
     }
 }

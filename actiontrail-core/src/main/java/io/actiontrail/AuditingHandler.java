@@ -172,6 +172,6 @@ final class AuditingHandler implements InvocationHandler {
             String name = plan.parameterNames()[i];
             out.put(name, plan.sensitive()[i] ? Snapshotter.REDACTED : snapshotter.snapshotNamed(name, args[i]));
         }
-        return JsonTree.adoptObject(out);
+        return JsonTree.adoptRedacted(out, snapshotter.redaction());
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,41 @@ final class EventCodec {
                     .maxStringLength(64 * 1024 * 1024)
                     .build())
             .build();
+
+    // field names quoted and encoded once: writing them is a copy
+    private static final SerializableString ACCESS_KEY_ID = new SerializedString("accessKeyId");
+    private static final SerializableString ACCOUNT_ID = new SerializedString("accountId");
+    private static final SerializableString ADDITIONAL_EVENT_DATA = new SerializedString("additionalEventData");
+    private static final SerializableString CREATION_DATE = new SerializedString("creationDate");
+    private static final SerializableString DURATION_MS = new SerializedString("durationMs");
+    private static final SerializableString ERROR_CODE = new SerializedString("errorCode");
+    private static final SerializableString ERROR_MESSAGE = new SerializedString("errorMessage");
+    private static final SerializableString EVENT_CATEGORY = new SerializedString("eventCategory");
+    private static final SerializableString EVENT_ID = new SerializedString("eventId");
+    private static final SerializableString EVENT_NAME = new SerializedString("eventName");
+    private static final SerializableString EVENT_RW = new SerializedString("eventRW");
+    private static final SerializableString EVENT_SOURCE = new SerializedString("eventSource");
+    private static final SerializableString EVENT_TIME = new SerializedString("eventTime");
+    private static final SerializableString EVENT_TYPE = new SerializedString("eventType");
+    private static final SerializableString EVENT_VERSION = new SerializedString("eventVersion");
+    private static final SerializableString MFA_AUTHENTICATED = new SerializedString("mfaAuthenticated");
+    private static final SerializableString OUTCOME = new SerializedString("outcome");
+    private static final SerializableString PRINCIPAL_ID = new SerializedString("principalId");
+    private static final SerializableString REFERENCED_RESOURCES = new SerializedString("referencedResources");
+    private static final SerializableString REGION = new SerializedString("region");
+    private static final SerializableString REQUEST_ID = new SerializedString("requestId");
+    private static final SerializableString REQUEST_PARAMETERS = new SerializedString("requestParameters");
+    private static final SerializableString RESOURCE_NAME = new SerializedString("resourceName");
+    private static final SerializableString RESOURCE_TYPE = new SerializedString("resourceType");
+    private static final SerializableString RESPONSE_ELEMENTS = new SerializedString("responseElements");
+    private static final SerializableString ROLES = new SerializedString("roles");
+    private static final SerializableString SERVICE_NAME = new SerializedString("serviceName");
+    private static final SerializableString SESSION_CONTEXT = new SerializedString("sessionContext");
+    private static final SerializableString SOURCE_IP_ADDRESS = new SerializedString("sourceIpAddress");
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString USER_AGENT = new SerializedString("userAgent");
+    private static final SerializableString USER_IDENTITY = new SerializedString("userIdentity");
+    private static final SerializableString USER_NAME = new SerializedString("userName");
 
     private EventCodec() {}
 
@@ -62,35 +99,42 @@ final class EventCodec {
 
     private static void write(JsonGenerator g, AuditEvent e) throws IOException {
         g.writeStartObject();
-        g.writeStringField("eventVersion", e.eventVersion());
-        g.writeStringField("eventId", e.eventId());
-        g.writeFieldName("eventTime");
+        g.writeFieldName(EVENT_VERSION);
+        g.writeString(e.eventVersion());
+        g.writeFieldName(EVENT_ID);
+        g.writeString(e.eventId());
+        g.writeFieldName(EVENT_TIME);
         g.writeString(formatTime(e.eventTime()));
-        g.writeStringField("eventName", e.eventName());
+        g.writeFieldName(EVENT_NAME);
+        g.writeString(e.eventName());
         if (e.eventType() != null) {
-            g.writeStringField("eventType", e.eventType().wireName());
+            g.writeFieldName(EVENT_TYPE);
+            g.writeString(e.eventType().wireName());
         }
         if (e.eventRW() != null) {
-            g.writeStringField("eventRW", e.eventRW().wireName());
+            g.writeFieldName(EVENT_RW);
+            g.writeString(e.eventRW().wireName());
         }
         if (e.eventCategory() != null) {
-            g.writeStringField("eventCategory", e.eventCategory().wireName());
+            g.writeFieldName(EVENT_CATEGORY);
+            g.writeString(e.eventCategory().wireName());
         }
-        writeString(g, "serviceName", e.serviceName());
-        writeString(g, "eventSource", e.eventSource());
-        writeString(g, "region", e.region());
+        writeString(g, SERVICE_NAME, e.serviceName());
+        writeString(g, EVENT_SOURCE, e.eventSource());
+        writeString(g, REGION, e.region());
         UserIdentity identity = e.userIdentity();
         if (identity != null) {
             writeIdentity(g, identity);
         }
-        writeString(g, "sourceIpAddress", e.sourceIpAddress());
-        writeString(g, "userAgent", e.userAgent());
-        writeString(g, "requestId", e.requestId());
-        writeString(g, "resourceType", e.resourceType());
-        writeString(g, "resourceName", e.resourceName());
+        writeString(g, SOURCE_IP_ADDRESS, e.sourceIpAddress());
+        writeString(g, USER_AGENT, e.userAgent());
+        writeString(g, REQUEST_ID, e.requestId());
+        writeString(g, RESOURCE_TYPE, e.resourceType());
+        writeString(g, RESOURCE_NAME, e.resourceName());
         Map<String, List<String>> referenced = e.referencedResources();
         if (referenced != null) {
-            g.writeObjectFieldStart("referencedResources");
+            g.writeFieldName(REFERENCED_RESOURCES);
+            g.writeStartObject();
             for (Map.Entry<String, List<String>> r : referenced.entrySet()) {
                 g.writeArrayFieldStart(r.getKey());
                 for (String id : r.getValue()) {
@@ -100,38 +144,46 @@ final class EventCodec {
             }
             g.writeEndObject();
         }
-        writeObject(g, "requestParameters", e.requestParameters());
-        writeObject(g, "responseElements", e.responseElements());
+        writeObject(g, REQUEST_PARAMETERS, e.requestParameters());
+        writeObject(g, RESPONSE_ELEMENTS, e.responseElements());
         if (e.outcome() != null) {
-            g.writeStringField("outcome", e.outcome().wireName());
+            g.writeFieldName(OUTCOME);
+            g.writeString(e.outcome().wireName());
         }
-        writeString(g, "errorCode", e.errorCode());
-        writeString(g, "errorMessage", e.errorMessage());
+        writeString(g, ERROR_CODE, e.errorCode());
+        writeString(g, ERROR_MESSAGE, e.errorMessage());
         if (e.durationMs() != null) {
-            g.writeNumberField("durationMs", e.durationMs());
+            g.writeFieldName(DURATION_MS);
+            g.writeNumber(e.durationMs());
         }
-        writeObject(g, "additionalEventData", e.additionalEventData());
+        writeObject(g, ADDITIONAL_EVENT_DATA, e.additionalEventData());
         g.writeEndObject();
     }
 
     private static void writeIdentity(JsonGenerator g, UserIdentity identity) throws IOException {
-        g.writeObjectFieldStart("userIdentity");
-        g.writeStringField("type", identity.type().wireName());
-        writeString(g, "principalId", identity.principalId());
-        writeString(g, "userName", identity.userName());
-        writeString(g, "accountId", identity.accountId());
-        writeString(g, "accessKeyId", identity.accessKeyId());
+        g.writeFieldName(USER_IDENTITY);
+        g.writeStartObject();
+        g.writeFieldName(TYPE);
+        g.writeString(identity.type().wireName());
+        writeString(g, PRINCIPAL_ID, identity.principalId());
+        writeString(g, USER_NAME, identity.userName());
+        writeString(g, ACCOUNT_ID, identity.accountId());
+        writeString(g, ACCESS_KEY_ID, identity.accessKeyId());
         UserIdentity.SessionContext session = identity.sessionContext();
         if (session != null) {
-            g.writeObjectFieldStart("sessionContext");
+            g.writeFieldName(SESSION_CONTEXT);
+            g.writeStartObject();
             if (session.mfaAuthenticated() != null) {
-                g.writeBooleanField("mfaAuthenticated", session.mfaAuthenticated());
+                g.writeFieldName(MFA_AUTHENTICATED);
+                g.writeBoolean(session.mfaAuthenticated());
             }
             if (session.creationDate() != null) {
-                g.writeStringField("creationDate", formatTime(session.creationDate()));
+                g.writeFieldName(CREATION_DATE);
+                g.writeString(formatTime(session.creationDate()));
             }
             if (!session.roles().isEmpty()) {
-                g.writeArrayFieldStart("roles");
+                g.writeFieldName(ROLES);
+                g.writeStartArray();
                 for (String role : session.roles()) {
                     g.writeString(role);
                 }
@@ -142,13 +194,16 @@ final class EventCodec {
         g.writeEndObject();
     }
 
-    private static void writeString(JsonGenerator g, String name, @Nullable String value) throws IOException {
+    private static void writeString(JsonGenerator g, SerializableString name, @Nullable String value)
+            throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            g.writeFieldName(name);
+            g.writeString(value);
         }
     }
 
-    private static void writeObject(JsonGenerator g, String name, @Nullable Map<String, @Nullable Object> value)
+    private static void writeObject(
+            JsonGenerator g, SerializableString name, @Nullable Map<String, @Nullable Object> value)
             throws IOException {
         if (value != null) {
             g.writeFieldName(name);

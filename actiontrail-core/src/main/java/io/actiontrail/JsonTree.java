@@ -32,7 +32,7 @@ final class JsonTree {
             }
             copy.put(name, freeze(e.getValue()));
         }
-        return new FrozenMap(copy);
+        return new FrozenMap(copy, null);
     }
 
     /** Returns whether {@code map} is already a deeply immutable JSON object made by this class. */
@@ -43,7 +43,22 @@ final class JsonTree {
     /** Wraps a freshly built map whose values are already frozen, without copying. */
     @SuppressWarnings("NonApiType") // insertion order is part of the contract
     static Map<String, @Nullable Object> adoptObject(LinkedHashMap<String, @Nullable Object> map) {
-        return new FrozenMap(map);
+        return new FrozenMap(map, null);
+    }
+
+    /**
+     * Wraps a freshly built map whose values are already frozen, without copying, and remembers that the whole tree
+     * was redacted with {@code redaction}, so that redacting it again with the same one can be skipped.
+     */
+    @SuppressWarnings("NonApiType") // insertion order is part of the contract
+    static Map<String, @Nullable Object> adoptRedacted(
+            LinkedHashMap<String, @Nullable Object> map, Snapshotter.Redaction redaction) {
+        return new FrozenMap(map, redaction);
+    }
+
+    /** Returns whether {@code map} is a tree made by this class that was wholly redacted with {@code redaction}. */
+    static boolean isRedactedBy(Map<String, ? extends @Nullable Object> map, Snapshotter.Redaction redaction) {
+        return map instanceof FrozenMap frozen && frozen.redactedBy == redaction;
     }
 
     /** Wraps a freshly built list whose values are already frozen, without copying. */
@@ -85,10 +100,13 @@ final class JsonTree {
 
     private static final class FrozenMap extends AbstractMap<String, @Nullable Object> {
         private final Map<String, @Nullable Object> delegate;
+        /** The redaction every key of the tree was checked against, if known. */
+        private final Snapshotter.@Nullable Redaction redactedBy;
 
         @SuppressWarnings("NonApiType") // insertion order is part of the contract
-        FrozenMap(LinkedHashMap<String, @Nullable Object> delegate) {
+        FrozenMap(LinkedHashMap<String, @Nullable Object> delegate, Snapshotter.@Nullable Redaction redactedBy) {
             this.delegate = delegate;
+            this.redactedBy = redactedBy;
         }
 
         @Override

@@ -135,6 +135,9 @@ final class Snapshotter {
 
     /** Walks a frozen JSON tree and redacts every value under a secret-looking key; returns the same tree if none. */
     Map<String, @Nullable Object> redactTree(Map<String, @Nullable Object> tree) {
+        if (JsonTree.isRedactedBy(tree, redaction)) {
+            return tree; // a snapshot taken with these keys: nothing to find
+        }
         Object result = redactValue(tree);
         if (!(result instanceof Map<?, ?>)) {
             throw new IllegalStateException("redacting an object returned " + result);
@@ -167,7 +170,7 @@ final class Snapshotter {
                 }
                 i++;
             }
-            return copy == null ? value : JsonTree.adoptObject(copy);
+            return copy == null ? value : JsonTree.adoptRedacted(copy, redaction);
         }
         if (value instanceof List<?> list) {
             ArrayList<@Nullable Object> copy = null;
@@ -281,7 +284,7 @@ final class Snapshotter {
             } catch (RuntimeException e) {
                 out.put("…", "<iteration failed: " + e.getClass().getSimpleName() + ">");
             }
-            return JsonTree.adoptObject(out);
+            return JsonTree.adoptRedacted(out, redaction);
         }
 
         private Object collection(Collection<?> collection, int depth) {
@@ -328,7 +331,7 @@ final class Snapshotter {
                             e.getKey(),
                             redaction.isSecretKey(e.getKey()) ? REDACTED : jsonNode(e.getValue(), depth + 1));
                 }
-                return JsonTree.adoptObject(out);
+                return JsonTree.adoptRedacted(out, redaction);
             }
             if (node.isArray()) {
                 ArrayList<@Nullable Object> out = new ArrayList<>();
@@ -387,7 +390,7 @@ final class Snapshotter {
                 }
                 out.put(property.name, value(raw, depth + 1));
             }
-            return JsonTree.adoptObject(out);
+            return JsonTree.adoptRedacted(out, redaction);
         }
     }
 
@@ -625,6 +628,11 @@ final class Snapshotter {
 
         static Redaction defaults() {
             return DEFAULTS;
+        }
+
+        /** The redaction of {@code keys}: the shared default one for the default keys. */
+        static Redaction of(Set<String> keys) {
+            return keys.equals(DEFAULT_KEYS) ? DEFAULTS : new Redaction(keys);
         }
 
         boolean isSecretKey(String key) {

@@ -404,4 +404,26 @@ class DiskJournalTest {
         assertThat(actionTrail.flush(TIMEOUT)).isTrue();
         assertThat(sink.eventIds()).hasSize(400).doesNotHaveDuplicates();
     }
+
+    @Test
+    void wakesTheWriterForAnEventRecordedAfterItWentIdle() {
+        // the writer polls while events keep coming and sleeps, until a caller wakes it, once they stop: an event
+        // recorded while it sleeps must reach the disk and the sink at once, not at the next minute's maintenance
+        ScriptedSink sink = new ScriptedSink("s", new Batching(1, 1 << 20, Duration.ofMillis(1)));
+        ActionTrail actionTrail =
+                open(ActionTrail.builder().dataDir(dataDir).fsyncInterval(Duration.ofMillis(300)), trail("t", sink));
+        actionTrail.record(AuditEvent.builder("First").build());
+        await().atMost(TIMEOUT).until(() -> sink.eventNames().contains("First"));
+        // the fsync comes 300 ms after the write, later than the 100 ms the writer polls for after the last event
+        await().atMost(TIMEOUT).until(() -> actionTrail.journalStatus().fsyncs() >= 1);
+
+        for (int i = 0; i < 3; i++) {
+            String name = "AfterIdle" + i;
+            long fsyncs = actionTrail.journalStatus().fsyncs();
+            actionTrail.record(AuditEvent.builder(name).build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.eventNames().contains(name));
+            await().atMost(TIMEOUT).until(() -> actionTrail.journalStatus().fsyncs() > fsyncs);
+        }
+        assertThat(sink.eventNames()).containsExactly("First", "AfterIdle0", "AfterIdle1", "AfterIdle2");
+    }
 }
