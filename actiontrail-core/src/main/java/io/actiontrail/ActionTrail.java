@@ -81,6 +81,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
     private final String eventSource;
     private final Clock clock;
     private final Snapshotter snapshotter;
+    private final Journal.Encoding encoding;
     private final EventEncoder encoder;
     private final Pipeline pipeline;
     private final DeliveryListener listener;
@@ -103,6 +104,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
                 builder.maxCollectionElements,
                 Snapshotter.DEFAULT_MAX_NODES);
         this.encoder = new EventEncoder(builder.maxEventBytes);
+        this.encoding = this::encode;
         this.listener = builder.listener;
         this.warnings = new Warnings();
         this.shutdownTimeout = builder.shutdownTimeout;
@@ -151,15 +153,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
     }
 
     private void append(AuditEvent event) {
-        EventEncoder.Encoded encoded = encoder.encode(event);
-        if (encoded.truncated()) {
-            warnings.warn(
-                    "truncated",
-                    "ActionTrail: event " + event.eventName() + " exceeded the size cap and was truncated; the"
-                            + " event carries a truncation marker");
-        }
-        AuditEvent stored = encoded.event();
-        if (!pipeline.append(stored, AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json()))) {
+        if (!pipeline.append(event, encoding)) {
             if (closed.get()) {
                 drop(
                         DeliveryListener.Dropped.CLOSED,
@@ -175,6 +169,33 @@ public final class ActionTrail implements AutoCloseable, EventStore {
             return;
         }
         recorded.increment();
+    }
+
+    /**
+     * Encodes an event into its journal line, on the caller's thread or on the journal writer's. Never throws: an
+     * event that cannot be encoded still takes its place in the journal, as its envelope with the error, so that
+     * what was routed to each trail is what the trail finds.
+     */
+    private AuditRecord encode(AuditEvent event) {
+        EventEncoder.Encoded encoded;
+        try {
+            encoded = encoder.encode(event);
+        } catch (RuntimeException | StackOverflowError e) {
+            warnings.warn(
+                    "encoding-failed",
+                    "ActionTrail: event " + event.eventName() + " could not be encoded (" + e
+                            + "); it is recorded without its free-form objects",
+                    e);
+            encoded = encoder.encodeEnvelope(event, e);
+        }
+        if (encoded.truncated()) {
+            warnings.warn(
+                    "truncated",
+                    "ActionTrail: event " + event.eventName() + " exceeded the size cap and was truncated; the"
+                            + " event carries a truncation marker");
+        }
+        AuditEvent stored = encoded.event();
+        return AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json());
     }
 
     /** Fills defaults and context, and redacts the free-form objects. */

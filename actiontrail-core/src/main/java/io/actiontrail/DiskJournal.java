@@ -32,13 +32,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The durable journal: append-only segment files of JSON lines in the data directory, written by one writer thread
  * with group commit, rolled by size and by the hour, with a time index per segment, recovered on open, trimmed by
- * retention and quota. Callers queue encoded events; in {@link Durability#SYNC} mode they wait until the writer's
- * next fsync covers them. A full or failing disk switches the journal to degraded mode: events wait in memory up to
- * a bound while the writer retries, and the journal recovers by itself. Thread-safe.
+ * retention and quota. Callers queue events; in {@link Durability#GROUP} mode the writer encodes them, in
+ * {@link Durability#SYNC} mode callers encode them and wait until the writer's next fsync covers them. A full or
+ * failing disk switches the journal to degraded mode: events wait in memory up to a bound while the writer retries,
+ * and the journal recovers by itself. Thread-safe.
  */
 final class DiskJournal extends Journal {
 
-    /** The most bytes callers queue before they wait for the writer, while the disk is healthy. */
+    /**
+     * The most bytes callers queue before they wait for the writer, while the disk is healthy; never more than the
+     * memory reserve, so that a disk found full holds no more in memory than the reserve allows.
+     */
     static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
 
     private static final int CHUNK_BYTES = 1024 * 1024;
@@ -55,6 +59,8 @@ final class DiskJournal extends Journal {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** After this long without an event the writer stops polling and sleeps until a caller wakes it. */
     private static final long POLL_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** What a queued event not yet encoded counts for, against the queue's bounds, until the writer encodes it. */
+    private static final long DEFERRED_BYTES = 1024;
     /** Callers wake a polling writer anyway once this many bytes wait, so that a burst never waits a whole poll. */
     private static final long WAKE_BYTES = 256L * 1024;
     /** The longest the writer waits for {@link Durability#SYNC} callers to come back before the next fsync. */
@@ -79,7 +85,9 @@ final class DiskJournal extends Journal {
     private final Condition work = appendLock.newCondition();
     private final Condition space = appendLock.newCondition();
     private final Condition durable = appendLock.newCondition();
-    private ArrayList<AuditRecord> queue = new ArrayList<>();
+    /** {@link AuditRecord}s and {@link Deferred} events, in position order. */
+    private ArrayList<Object> queue = new ArrayList<>();
+
     private long queueFirstSeq;
     private long queuedBytes;
     /** When each record of {@link #queue} was appended, by index. */
@@ -104,6 +112,7 @@ final class DiskJournal extends Journal {
     private final AtomicLong corruptLines = new AtomicLong();
     private final long recoveredTornBytes;
     private final AtomicLong fsyncs = new AtomicLong();
+    private final long maxQueuedBytes;
 
     private @Nullable Thread writer;
 
@@ -142,6 +151,7 @@ final class DiskJournal extends Journal {
      */
     DiskJournal(JournalSettings settings, Clock clock, Warnings warnings) {
         this.settings = settings;
+        this.maxQueuedBytes = Math.min(MAX_QUEUED_BYTES, settings.overflowBytes());
         this.clock = clock;
         this.warnings = warnings;
         this.dir = settings.dataDir();
@@ -401,13 +411,31 @@ final class DiskJournal extends Journal {
 
     @Override
     long append(AuditRecord record, Router router) {
-        long size = record.sizeInBytes() + 1L;
+        return enqueue(record, record.sizeInBytes() + 1L, router);
+    }
+
+    /**
+     * In {@link Durability#GROUP}, queues the event as it is and leaves the encoding to the writer, which takes it
+     * off the caller's thread; counts it as {@link #DEFERRED_BYTES} until then. {@link Durability#SYNC} callers wait
+     * for the fsync anyway, and a degraded journal keeps its reserve of encoded events compact.
+     */
+    @Override
+    long append(AuditEvent event, Encoding encoding, Router router) {
+        if (settings.durability() != Durability.GROUP || degraded) {
+            return append(encoding.encode(event), router);
+        }
+        return enqueue(new Deferred(event, encoding), DEFERRED_BYTES, router);
+    }
+
+    /** An event queued before it is encoded. */
+    private record Deferred(AuditEvent event, Encoding encoding) {}
+
+    /** Queues an {@link AuditRecord} or a {@link Deferred} event counted as {@code size} bytes. */
+    private long enqueue(Object item, long size, Router router) {
         appendLock.lock();
         try {
             long now = System.nanoTime();
-            while (!closing
-                    && !degraded
-                    && ((queuedBytes + size > MAX_QUEUED_BYTES && queuedBytes > 0) || behind(now))) {
+            while (!closing && !degraded && ((queuedBytes + size > maxQueuedBytes && queuedBytes > 0) || behind(now))) {
                 // the disk is slower than the callers: wait for the writer rather than grow the heap, and rather than
                 // acknowledge events that a crash would lose although they are older than the fsync interval
                 if (!space.await(1, TimeUnit.SECONDS) && !writerAlive()) {
@@ -427,7 +455,7 @@ final class DiskJournal extends Journal {
                 queueNanos = Arrays.copyOf(queueNanos, queueNanos.length * 2);
             }
             queueNanos[queue.size()] = now;
-            queue.add(record);
+            queue.add(item);
             queuedBytes += size;
             router.route(seq);
             int queued = queue.size();
@@ -525,6 +553,7 @@ final class DiskJournal extends Journal {
         try {
             while (true) {
                 List<AuditRecord> batch;
+                @Nullable List<Object> taken = null;
                 long @Nullable [] appended = null;
                 long firstSeq;
                 boolean last = false;
@@ -532,10 +561,11 @@ final class DiskJournal extends Journal {
                 try {
                     if (carry.isEmpty()) {
                         awaitWork();
-                        batch = queue;
+                        taken = queue;
+                        batch = List.of();
                         firstSeq = queueFirstSeq;
                         appended = queueNanos;
-                        batchInFlight = !batch.isEmpty();
+                        batchInFlight = !taken.isEmpty();
                         batchSinceNanos = appended[0];
                         queue = new ArrayList<>();
                         queueNanos = new long[64];
@@ -548,6 +578,9 @@ final class DiskJournal extends Journal {
                     last = closing && queue.isEmpty();
                 } finally {
                     appendLock.unlock();
+                }
+                if (taken != null) {
+                    batch = encode(taken);
                 }
                 if (!batch.isEmpty()) {
                     lastDataNanos = System.nanoTime();
@@ -598,6 +631,33 @@ final class DiskJournal extends Journal {
                 appendLock.unlock();
             }
         }
+    }
+
+    /**
+     * Encodes the deferred events of a batch taken from the queue, and corrects the queued bytes, which counted each
+     * of them as {@link #DEFERRED_BYTES}, to their real size.
+     */
+    private List<AuditRecord> encode(List<Object> taken) {
+        List<AuditRecord> records = new ArrayList<>(taken.size());
+        long correction = 0;
+        for (Object item : taken) {
+            if (item instanceof Deferred deferred) {
+                AuditRecord record = deferred.encoding().encode(deferred.event());
+                correction += record.sizeInBytes() + 1L - DEFERRED_BYTES;
+                records.add(record);
+            } else {
+                records.add((AuditRecord) item);
+            }
+        }
+        if (correction != 0) {
+            appendLock.lock();
+            try {
+                queuedBytes += correction;
+            } finally {
+                appendLock.unlock();
+            }
+        }
+        return records;
     }
 
     /**

@@ -180,11 +180,24 @@ final class EventEncoder {
                 e.additionalEventData());
     }
 
+    /**
+     * Encodes the envelope of an event that {@link #encode} failed on, with the error in place of its free-form
+     * objects, so that the event still takes its place in the journal.
+     */
+    Encoded encodeEnvelope(AuditEvent event, Throwable error) {
+        AuditEvent envelope = minimal(event, "event could not be encoded: " + error);
+        return new Encoded(envelope, EventCodec.encode(envelope), false); // the caller reports the error itself
+    }
+
     /** The last resort: the envelope only, so the event is still recorded and says it was cut. */
     private AuditEvent minimal(AuditEvent e) {
+        return minimal(e, "event exceeded maxEventBytes=" + maxEventBytes + " after truncating its parts");
+    }
+
+    private static AuditEvent minimal(AuditEvent e, String reason) {
         LinkedHashMap<String, @Nullable Object> note = new LinkedHashMap<>();
         note.put("truncated", true);
-        note.put("reason", "event exceeded maxEventBytes=" + maxEventBytes + " after truncating its parts");
+        note.put("reason", cut(reason, 512));
         return new AuditEvent(
                 cut(e.eventVersion(), 16),
                 cut(e.eventId(), 64),

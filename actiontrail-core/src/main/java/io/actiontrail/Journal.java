@@ -79,6 +79,19 @@ abstract class Journal implements AutoCloseable {
      */
     abstract long append(AuditRecord record, Router router);
 
+    /**
+     * Appends one event that {@code encoding} turns into its line. This journal encodes at once; a journal with a
+     * writer thread may leave the encoding to it, so that the caller pays only for queueing.
+     */
+    long append(AuditEvent event, Encoding encoding, Router router) {
+        return append(encoding.encode(event), router);
+    }
+
+    /** Turns an event into its journal line. Never throws; thread-safe. */
+    interface Encoding {
+        AuditRecord encode(AuditEvent event);
+    }
+
     /** Decides, under the append lock, which shippers an appended event goes to. */
     interface Router {
         /** Returns the route bits of the event at {@code seq}; counts it for each routed shipper. */

@@ -2,7 +2,6 @@ package io.actiontrail;
 
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
-import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.trail.StartPosition;
 import io.actiontrail.trail.Trail;
@@ -245,10 +244,11 @@ final class Pipeline {
     }
 
     /**
-     * Appends an encoded event, routed to every logging trail that selects it; in {@link Durability#SYNC} mode,
-     * returns once it is fsynced. Returns {@code false} if the journal could not take it.
+     * Appends an event, routed to every logging trail that selects it and encoded by {@code encoding} now or by the
+     * journal's writer; in {@link Durability#SYNC} mode, returns once it is fsynced. Returns {@code false} if the
+     * journal could not take it.
      */
-    boolean append(AuditEvent event, AuditRecord record) {
+    boolean append(AuditEvent event, Journal.Encoding encoding) {
         long selected = 0;
         for (TrailState state : trails.values()) {
             if (state.trail.selector().matches(event)) {
@@ -256,7 +256,7 @@ final class Pipeline {
             }
         }
         long finalSelected = selected;
-        long seq = journal.append(record, position -> {
+        long seq = journal.append(event, encoding, position -> {
             long routes = finalSelected & loggingMask;
             long bits = routes;
             while (bits != 0) {

@@ -303,12 +303,14 @@ class DiskJournalTest {
             ActionTrail actionTrail =
                     open(ActionTrail.builder().dataDir(dir).segmentBytes(64 * 1024), trail("t", sink));
             int recorded = 0;
-            while (!actionTrail.journalStatus().degraded() && recorded < 5000) {
+            // about 1.2 MB, more than the 512 KiB left: the writer finds the disk full, however far behind it is
+            while (!actionTrail.journalStatus().degraded() && recorded < 2000) {
                 actionTrail.record(AuditEvent.builder("E" + recorded)
                         .requestParameter("p", PAYLOAD)
                         .build());
                 recorded++;
             }
+            await().atMost(TIMEOUT).until(() -> actionTrail.journalStatus().degraded());
             JournalStatus degraded = actionTrail.journalStatus();
             assertThat(degraded.degraded()).isTrue();
             assertThat(degraded.degradedError()).isNotBlank();
