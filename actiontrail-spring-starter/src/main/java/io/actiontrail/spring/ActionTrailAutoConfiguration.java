@@ -5,6 +5,7 @@ import io.actiontrail.DeliveryListener;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Slf4jAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Clock;
 import java.util.List;
@@ -152,9 +153,22 @@ public final class ActionTrailAutoConfiguration {
         }
     }
 
+    /** The {@code webhook} sink type, with the {@code actiontrail-sink-webhook} module. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebhookAuditSink.class)
+    static final class WebhookSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "webhookAuditSinkFactory")
+        AuditSinkFactory webhookAuditSinkFactory() {
+            return new WebhookSinkFactory();
+        }
+    }
+
     /**
-     * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secret
-     * access keys even when they are told to show values.
+     * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secrets
+     * (secret access keys, webhook secrets and header values, passwords, API keys) even when they are told to show
+     * values.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(SanitizingFunction.class)
@@ -169,10 +183,21 @@ public final class ActionTrailAutoConfiguration {
 
     /**
      * Whether a property key, in any of Spring's spellings ({@code actiontrail.sinks.a.secret-access-key},
-     * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret.
+     * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret: a secret access key,
+     * a secret, a password, an API key, or any value under a sink's {@code headers}, which carry the receiver's
+     * credentials.
      */
     static boolean isSinkSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        return k.startsWith("actiontrailsinks") && (k.endsWith("secretaccesskey") || k.endsWith("secret"));
+        String lower = key.toLowerCase(Locale.ROOT);
+        String k = lower.replaceAll("[^a-z0-9]", "");
+        if (!k.startsWith("actiontrailsinks")) {
+            return false;
+        }
+        if (k.endsWith("secret") || k.endsWith("secretaccesskey") || k.endsWith("password") || k.endsWith("apikey")) {
+            return true;
+        }
+        // actiontrail, sinks, the sink's name, then a headers segment with a header name after it
+        List<String> segments = List.of(lower.replace("-", "").split("[._\\[\\]]+"));
+        return segments.size() > 4 && segments.subList(3, segments.size() - 1).contains("headers");
     }
 }
