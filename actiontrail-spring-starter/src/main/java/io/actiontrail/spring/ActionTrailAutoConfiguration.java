@@ -4,6 +4,8 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
@@ -24,8 +26,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -166,8 +170,44 @@ public final class ActionTrailAutoConfiguration {
     }
 
     /**
+     * The {@code opensearch} sink type, with the {@code actiontrail-sink-opensearch} module; and, when one such sink
+     * sets {@code query-store=true}, the primary {@link io.actiontrail.query.EventStore} bean reading its indices.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OpenSearchAuditSink.class)
+    static final class OpenSearchSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "openSearchAuditSinkFactory")
+        AuditSinkFactory openSearchAuditSinkFactory() {
+            return new OpenSearchSinkFactory();
+        }
+
+        /** Owns the query store's connection, closed with the context. */
+        @Bean(destroyMethod = "close")
+        @Conditional(OpenSearchQueryStore.OnQueryStore.class)
+        @ConditionalOnMissingBean(OpenSearchEventStore.class)
+        OpenSearchQueryStore actionTrailOpenSearchQueryStore(
+                Environment environment, ActionTrailProperties properties) {
+            return OpenSearchQueryStore.create(environment, properties);
+        }
+
+        /**
+         * The store over the sink's indices; primary, because the {@link ActionTrail} bean is an {@code EventStore}
+         * too (the local journal).
+         */
+        @Bean
+        @Primary
+        @Conditional(OpenSearchQueryStore.OnQueryStore.class)
+        @ConditionalOnMissingBean(OpenSearchEventStore.class)
+        OpenSearchEventStore actionTrailEventStore(OpenSearchQueryStore queryStore) {
+            return queryStore.store();
+        }
+    }
+
+    /**
      * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secrets
-     * (secret access keys, webhook secrets and header values, passwords, API keys) even when they are told to show
+     * (secret access keys, webhook secrets, passwords, API keys, webhook header values) even when they are told to show
      * values.
      */
     @Configuration(proxyBeanMethods = false)

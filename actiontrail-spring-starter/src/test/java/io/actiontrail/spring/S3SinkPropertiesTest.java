@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
@@ -76,7 +77,9 @@ class S3SinkPropertiesTest {
     void withoutTheS3ModuleTheTypeFailsStartUpNamingTheDependency() {
         // with no sink module at all, slf4j from core is the one known type
         runner.withClassLoader(new FilteredClassLoader(
-                        S3AuditSink.class.getPackageName(), WebhookAuditSink.class.getPackageName()))
+                        S3AuditSink.class.getPackageName(),
+                        WebhookAuditSink.class.getPackageName(),
+                        OpenSearchAuditSink.class.getPackageName()))
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(failureMessages(context.getStartupFailure()))
