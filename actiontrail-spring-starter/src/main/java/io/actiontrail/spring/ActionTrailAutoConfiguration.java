@@ -4,7 +4,10 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Clock;
 import java.util.List;
@@ -23,8 +26,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -152,9 +157,58 @@ public final class ActionTrailAutoConfiguration {
         }
     }
 
+    /** The {@code webhook} sink type, with the {@code actiontrail-sink-webhook} module. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebhookAuditSink.class)
+    static final class WebhookSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "webhookAuditSinkFactory")
+        AuditSinkFactory webhookAuditSinkFactory() {
+            return new WebhookSinkFactory();
+        }
+    }
+
     /**
-     * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secret
-     * access keys even when they are told to show values.
+     * The {@code opensearch} sink type, with the {@code actiontrail-sink-opensearch} module; and, when one such sink
+     * sets {@code query-store=true}, the primary {@link io.actiontrail.query.EventStore} bean reading its indices.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OpenSearchAuditSink.class)
+    static final class OpenSearchSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "openSearchAuditSinkFactory")
+        AuditSinkFactory openSearchAuditSinkFactory() {
+            return new OpenSearchSinkFactory();
+        }
+
+        /** Owns the query store's connection, closed with the context. */
+        @Bean(destroyMethod = "close")
+        @Conditional(OpenSearchQueryStore.OnQueryStore.class)
+        @ConditionalOnMissingBean(OpenSearchEventStore.class)
+        OpenSearchQueryStore actionTrailOpenSearchQueryStore(
+                Environment environment, ActionTrailProperties properties) {
+            return OpenSearchQueryStore.create(environment, properties);
+        }
+
+        /**
+         * The store over the sink's indices; primary, because the {@link ActionTrail} bean is an {@code EventStore}
+         * too (the local journal).
+         */
+        @Bean
+        @Primary
+        @Conditional(OpenSearchQueryStore.OnQueryStore.class)
+        @ConditionalOnMissingBean(OpenSearchEventStore.class)
+        OpenSearchEventStore actionTrailEventStore(OpenSearchQueryStore queryStore) {
+            return queryStore.store();
+        }
+    }
+
+    /**
+     * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secrets
+     * (secret access keys, webhook secrets, passwords, API keys, webhook header values) even when they are told to show
+     * values.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(SanitizingFunction.class)
@@ -169,10 +223,21 @@ public final class ActionTrailAutoConfiguration {
 
     /**
      * Whether a property key, in any of Spring's spellings ({@code actiontrail.sinks.a.secret-access-key},
-     * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret.
+     * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret: a secret access key,
+     * a secret, a password, an API key, or any value under a sink's {@code headers}, which carry the receiver's
+     * credentials.
      */
     static boolean isSinkSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        return k.startsWith("actiontrailsinks") && (k.endsWith("secretaccesskey") || k.endsWith("secret"));
+        String lower = key.toLowerCase(Locale.ROOT);
+        String k = lower.replaceAll("[^a-z0-9]", "");
+        if (!k.startsWith("actiontrailsinks")) {
+            return false;
+        }
+        if (k.endsWith("secret") || k.endsWith("secretaccesskey") || k.endsWith("password") || k.endsWith("apikey")) {
+            return true;
+        }
+        // actiontrail, sinks, the sink's name, then a headers segment with a header name after it
+        List<String> segments = List.of(lower.replace("-", "").split("[._\\[\\]]+"));
+        return segments.size() > 4 && segments.subList(3, segments.size() - 1).contains("headers");
     }
 }

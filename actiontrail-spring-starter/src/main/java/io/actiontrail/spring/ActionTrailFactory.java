@@ -32,8 +32,15 @@ final class ActionTrailFactory {
 
     /** The S3 sink type; its factory is {@code S3SinkFactory}, present only with the S3 module. */
     static final String S3_TYPE = "s3";
+    /** The webhook sink type; its factory is {@code WebhookSinkFactory}, present only with the webhook module. */
+    static final String WEBHOOK_TYPE = "webhook";
+    /** The OpenSearch sink type; its factory is {@code OpenSearchSinkFactory}, present only with its module. */
+    static final String OPENSEARCH_TYPE = "opensearch";
     /** The modules of the sink types the starter knows how to configure, for the message when one is missing. */
-    private static final Map<String, String> SINK_MODULES = Map.of(S3_TYPE, "io.actiontrail:actiontrail-sink-s3");
+    private static final Map<String, String> SINK_MODULES = Map.of(
+            S3_TYPE, "io.actiontrail:actiontrail-sink-s3",
+            WEBHOOK_TYPE, "io.actiontrail:actiontrail-sink-webhook",
+            OPENSEARCH_TYPE, "io.actiontrail:actiontrail-sink-opensearch");
 
     private static final Logger log = LoggerFactory.getLogger(ActionTrailFactory.class);
 

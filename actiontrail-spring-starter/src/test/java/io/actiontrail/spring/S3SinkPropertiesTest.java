@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +75,11 @@ class S3SinkPropertiesTest {
 
     @Test
     void withoutTheS3ModuleTheTypeFailsStartUpNamingTheDependency() {
-        runner.withClassLoader(new FilteredClassLoader(S3AuditSink.class.getPackageName()))
+        // with no sink module at all, slf4j from core is the one known type
+        runner.withClassLoader(new FilteredClassLoader(
+                        S3AuditSink.class.getPackageName(),
+                        WebhookAuditSink.class.getPackageName(),
+                        OpenSearchAuditSink.class.getPackageName()))
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(failureMessages(context.getStartupFailure()))

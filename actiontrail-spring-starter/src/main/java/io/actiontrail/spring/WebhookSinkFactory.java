@@ -1,0 +1,186 @@
+package io.actiontrail.spring;
+
+import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.webhook.WebhookAuditSink;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Creates {@code type: webhook} sinks from {@code actiontrail.sinks.<name>.*}: the receiver's {@code url}, the
+ * signing {@code secret}, extra {@code headers} and the client's timeouts and batching. A bad value fails naming its
+ * property; the secret and the header values never appear in a message, nor the URL's user info or query. Thread-safe.
+ */
+final class WebhookSinkFactory implements AuditSinkFactory {
+
+    static final String TYPE = ActionTrailFactory.WEBHOOK_TYPE;
+
+    /** Shown instead of a secret or a header value wherever a value would be printed. */
+    private static final String MASKED = "******";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public AuditSink create(SinkDefinition definition) {
+        Settings s = definition.bind(Settings.class);
+        String url = s.getUrl();
+        if (url == null || url.isBlank()) {
+            throw definition.invalid("url", url, "a webhook sink needs the receiver's url");
+        }
+        WebhookAuditSink.Builder b;
+        try {
+            b = WebhookAuditSink.builder(url);
+        } catch (IllegalArgumentException e) {
+            // the builder's message repeats the whole URL, which may hold credentials
+            throw definition.invalid("url", ShownUrl.of(url), "must be an absolute http or https URL");
+        }
+        b.name(definition.name());
+        String secret = s.getSecret();
+        if (secret == null) {
+            throw definition.invalid("secret", null, "a webhook sink needs the shared secret that signs every request");
+        }
+        try {
+            b.secret(secret);
+        } catch (IllegalArgumentException e) {
+            // the message says how long the secret is, never what it is
+            throw definition.invalid("secret", MASKED, String.valueOf(e.getMessage()));
+        }
+        s.getHeaders().forEach((name, value) -> {
+            try {
+                b.header(name, value);
+            } catch (IllegalArgumentException e) {
+                throw definition.invalid("headers." + name, MASKED, String.valueOf(e.getMessage()));
+            }
+        });
+        set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+        set(definition, "linger", s.getLinger(), b::linger);
+        set(definition, "max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
+        set(definition, "connect-timeout", s.getConnectTimeout(), b::connectTimeout);
+        set(definition, "call-timeout", s.getCallTimeout(), b::callTimeout);
+        return b.build();
+    }
+
+    private static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * The settings of a webhook sink, {@code actiontrail.sinks.<name>.*} with {@code type=webhook}. Not thread-safe:
+     * bound once.
+     */
+    static final class Settings {
+
+        /** The receiver's URL, http or https (required). */
+        private @Nullable String url;
+
+        /** The shared secret that signs every request with HMAC-SHA256, at least 16 bytes (required). */
+        private @Nullable String secret;
+
+        /** Extra headers sent with every request, such as the receiver's own Authorization; values are never shown. */
+        private Map<String, String> headers = new LinkedHashMap<>();
+
+        /** The most events in one request; defaults to 500. */
+        private @Nullable Integer maxBatchEvents;
+
+        /** The most bytes of JSON in one request; defaults to 1MB. */
+        private @Nullable DataSize maxBatchBytes;
+
+        /** How long the first event of a batch may wait for more; defaults to 1s. */
+        private @Nullable Duration linger;
+
+        /** The longest Retry-After of the receiver that is honoured; longer ones are cut to this. Defaults to 5m. */
+        private @Nullable Duration maxRetryAfter;
+
+        /** The connect timeout; defaults to 10s. */
+        private @Nullable Duration connectTimeout;
+
+        /** The timeout of a whole request, from connecting to reading the answer; defaults to 30s. */
+        private @Nullable Duration callTimeout;
+
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        public @Nullable String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(@Nullable String secret) {
+            this.secret = secret;
+        }
+
+        public Map<String, String> getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(Map<String, String> headers) {
+            this.headers = headers;
+        }
+
+        public @Nullable Integer getMaxBatchEvents() {
+            return maxBatchEvents;
+        }
+
+        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
+            this.maxBatchEvents = maxBatchEvents;
+        }
+
+        public @Nullable DataSize getMaxBatchBytes() {
+            return maxBatchBytes;
+        }
+
+        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
+            this.maxBatchBytes = maxBatchBytes;
+        }
+
+        public @Nullable Duration getLinger() {
+            return linger;
+        }
+
+        public void setLinger(@Nullable Duration linger) {
+            this.linger = linger;
+        }
+
+        public @Nullable Duration getMaxRetryAfter() {
+            return maxRetryAfter;
+        }
+
+        public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+        }
+
+        public @Nullable Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public @Nullable Duration getCallTimeout() {
+            return callTimeout;
+        }
+
+        public void setCallTimeout(@Nullable Duration callTimeout) {
+            this.callTimeout = callTimeout;
+        }
+    }
+}
