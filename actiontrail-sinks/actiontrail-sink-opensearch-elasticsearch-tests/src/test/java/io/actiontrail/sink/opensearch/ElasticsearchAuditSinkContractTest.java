@@ -8,13 +8,12 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The sink contract against a real Elasticsearch 7.10 node: each test writes to indices of its own. */
-final class ElasticsearchAuditSinkContractTest extends AuditSinkContract {
+/** The sink contract against a real Elasticsearch node: each test writes to indices of its own. */
+abstract class ElasticsearchAuditSinkContractTest extends AuditSinkContract {
 
-    @RegisterExtension
-    static final ElasticsearchNode NODE = new ElasticsearchNode();
+    /** The node the tests run against. */
+    abstract ElasticsearchNode node();
 
     private String index;
 
@@ -25,7 +24,7 @@ final class ElasticsearchAuditSinkContractTest extends AuditSinkContract {
 
     @Override
     protected AuditSink createSink() {
-        return OpenSearchAuditSink.builder(NODE.url()).index(index).build();
+        return OpenSearchAuditSink.builder(node().url()).index(index).build();
     }
 
     @Override
@@ -36,7 +35,7 @@ final class ElasticsearchAuditSinkContractTest extends AuditSinkContract {
     @Override
     protected List<AuditEvent> deliveredEvents() {
         List<AuditEvent> events = new ArrayList<>();
-        for (JsonNode hit : NODE.hits(index)) {
+        for (JsonNode hit : node().hits(index)) {
             events.add(AuditEvent.fromJson(hit.path("_source").toString()));
         }
         return events;
@@ -61,11 +60,11 @@ final class ElasticsearchAuditSinkContractTest extends AuditSinkContract {
     @Override
     protected AuditSink createRejectingSink() {
         String rejecting = ElasticsearchNode.freshIndex("rejecting");
-        NODE.call(
-                "PUT",
-                "/" + rejecting + "-2026.03.14",
-                "{\"mappings\":{\"properties\":{\"eventName\":{\"type\":\"long\"}}}}");
-        return OpenSearchAuditSink.builder(NODE.url())
+        node().call(
+                        "PUT",
+                        "/" + rejecting + "-2026.03.14",
+                        "{\"mappings\":{\"properties\":{\"eventName\":{\"type\":\"long\"}}}}");
+        return OpenSearchAuditSink.builder(node().url())
                 .index(rejecting)
                 .installTemplate(false)
                 .build();

@@ -3,114 +3,96 @@ package io.actiontrail.sink.opensearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real Elasticsearch 7.10.2 node in the test JVM, shared by every test class of the module and stopped when the
- * test run ends (JUnit closes it with the root store). Register it with {@code @RegisterExtension static final
- * ElasticsearchNode NODE = new ElasticsearchNode();}. Also a small admin client for the tests. Thread-safe.
+ * One real Elasticsearch node of a given major version, shared by every test class of the module that registers the
+ * same kind of node, and stopped when the test run ends (JUnit closes it with the root store). Register a subclass
+ * with {@code @RegisterExtension static final Elasticsearch7Node NODE = new Elasticsearch7Node();}. Also a small
+ * admin client for the tests. Thread-safe.
  */
-final class ElasticsearchNode implements BeforeAllCallback {
+abstract class ElasticsearchNode implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(ElasticsearchNode.class);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private static final MediaType JSON = MediaType.get("application/json");
 
-    private volatile @Nullable Running running;
+    private final OkHttpClient admin = new OkHttpClient();
+    private volatile @Nullable Server server;
 
-    /** The started node; closed by JUnit at the end of the run. */
-    static final class Running implements AutoCloseable {
-        final ElasticsearchClusterRunner runner;
-        final int port;
-        final OkHttpClient admin = new OkHttpClient();
+    /** A started node. */
+    interface Server extends AutoCloseable {
+        /** The HTTP port on 127.0.0.1. */
+        int port();
 
-        Running() throws IOException {
-            int free;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                free = socket.getLocalPort();
-            }
-            port = free;
-            Path base = Files.createTempDirectory("elasticsearch");
-            // the runner keeps a configuration that is already there: the node logs through this one
-            Path config = Files.createDirectories(base.resolve("node_1").resolve("config"));
-            try (InputStream log4j = ElasticsearchNode.class.getResourceAsStream("/elasticsearch/log4j2.properties")) {
-                Files.copy(
-                        Objects.requireNonNull(log4j, "elasticsearch/log4j2.properties"),
-                        config.resolve("log4j2.properties"));
-            }
-            runner = new ElasticsearchClusterRunner();
-            runner.setMaxHttpPort(port + 20);
-            runner.onBuild((n, s) -> {
-                        s.put("http.host", "127.0.0.1");
-                        s.put("transport.host", "127.0.0.1");
-                        s.put("discovery.type", "single-node");
-                        s.put("action.auto_create_index", "true");
-                        s.remove("cluster.initial_master_nodes");
-                        s.remove("discovery.seed_hosts");
-                    })
-                    .build(ElasticsearchClusterRunner.newConfigs()
-                            .clusterName("actiontrail-test")
-                            .numOfNode(1)
-                            .baseHttpPort(port - 1)
-                            .basePath(base.toString()));
-            runner.ensureYellow();
-        }
-
+        /** Stops the node and removes its files. */
         @Override
-        public void close() throws IOException {
-            admin.dispatcher().executorService().shutdown();
-            admin.connectionPool().evictAll();
-            try {
-                runner.close();
-            } finally {
-                runner.clean();
-            }
-        }
+        void close() throws IOException;
     }
+
+    /** Starts the node and waits until it answers with a yellow or green cluster. */
+    abstract Server start() throws IOException;
+
+    /** The version the node must report, such as {@code 7.10.2}. */
+    abstract String expectedVersion();
+
+    /**
+     * The error type the node gives a document whose value does not fit the field's mapping: the sink reports it as
+     * the error code. Elasticsearch 8 renamed it.
+     */
+    abstract String mappingConflictErrorType();
+
+    /**
+     * The path and JSON body of a {@code POST} that this node answers with a deprecation warning, to show that its
+     * warnings reach the {@code Warning} header.
+     */
+    abstract String[] deprecatedPost();
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = context.getRoot()
+        server = context.getRoot()
                 .getStore(NAMESPACE)
                 .computeIfAbsent(
-                        Running.class,
+                        getClass(),
                         k -> {
                             try {
-                                return new Running();
+                                return start();
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
                             }
                         },
-                        Running.class);
+                        Server.class);
     }
 
-    private Running running() {
-        Running r = running;
-        if (r == null) {
+    private Server server() {
+        Server s = server;
+        if (s == null) {
             throw new IllegalStateException("the node starts before all tests of a class");
         }
-        return r;
+        return s;
+    }
+
+    /** A port nothing listens on right now. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     String url() {
-        return "http://127.0.0.1:" + running().port;
+        return "http://127.0.0.1:" + server().port();
     }
 
     /** A fresh index prefix, so that each test starts with no documents. */
@@ -137,7 +119,7 @@ final class ElasticsearchNode implements BeforeAllCallback {
                 .url(url() + path)
                 .method(method, requestBody)
                 .build();
-        try (Response response = running().admin.newCall(request).execute()) {
+        try (Response response = admin.newCall(request).execute()) {
             String text = response.body().string();
             JsonNode node = text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
             if (node.isObject()) {
@@ -147,6 +129,12 @@ final class ElasticsearchNode implements BeforeAllCallback {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The version the node reports for itself. */
+    String version() {
+        JsonNode nodes = call("GET", "/_nodes/_local", null).path("nodes");
+        return nodes.elements().next().path("version").asText();
     }
 
     void refresh(String index) {

@@ -7,13 +7,12 @@ import io.actiontrail.test.EventStoreContract;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The journal's lookup suite against events the sink indexed in a real Elasticsearch 7.10 node. */
-final class ElasticsearchEventStoreContractTest extends EventStoreContract {
+/** The journal's lookup suite against events the sink indexed in a real Elasticsearch node. */
+abstract class ElasticsearchEventStoreContractTest extends EventStoreContract {
 
-    @RegisterExtension
-    static final ElasticsearchNode NODE = new ElasticsearchNode();
+    /** The node the tests run against. */
+    abstract ElasticsearchNode node();
 
     private @Nullable OpenSearchConnection node;
 
@@ -21,7 +20,7 @@ final class ElasticsearchEventStoreContractTest extends EventStoreContract {
     protected EventStore createStore(List<AuditEvent> events) throws Exception {
         String index = ElasticsearchNode.freshIndex("lookup");
         OpenSearchConnection connection =
-                OpenSearchConnection.builder(NODE.url()).build();
+                OpenSearchConnection.builder(node().url()).build();
         node = connection;
         try (OpenSearchAuditSink sink = OpenSearchAuditSink.builder(connection)
                 .index(index)
