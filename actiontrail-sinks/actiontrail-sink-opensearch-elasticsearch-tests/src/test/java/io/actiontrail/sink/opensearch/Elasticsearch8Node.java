@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,7 @@ import okhttp3.Response;
  *
  * <p>Elasticsearch refuses to run as root. When the tests run as root (as in a container), the node runs as the user
  * {@code nobody} through {@code setpriv}, keeping only the capability to read and write the build directory's files
- * whatever their owner.
+ * whatever their owner; the directories above the build directory must then be searchable by other users.
  */
 final class Elasticsearch8Node extends ElasticsearchNode {
 
@@ -65,6 +66,18 @@ final class Elasticsearch8Node extends ElasticsearchNode {
                     + " run the tests through Maven");
         }
         Path home = Path.of(homeProperty);
+        boolean root = new UnixSystem().getUid() == 0;
+        if (root) {
+            // the node checks its directories with access(2), which ignores the capability it keeps (see below): it
+            // must reach them as any user could, and own them
+            Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+            for (Path dir = parent; dir != null; dir = dir.getParent()) {
+                if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new IllegalStateException("Elasticsearch 8 runs as nobody and must reach its files in "
+                            + parent + ", but " + dir + " is not searchable by other users (chmod o+x)");
+                }
+            }
+        }
         Path base = Files.createTempDirectory("elasticsearch8");
         Path data = Files.createDirectories(base.resolve("data"));
         Path logs = Files.createDirectories(base.resolve("logs"));
@@ -78,8 +91,8 @@ final class Elasticsearch8Node extends ElasticsearchNode {
         int transportPort = freePort();
 
         List<String> command = new ArrayList<>();
-        if (new UnixSystem().getUid() == 0) {
-            // the node checks its own directories with access(2), which ignores the capability: it must own them
+        if (root) {
+            // owned by the node (see above)
             for (Path dir : List.of(base, data, logs, tmp)) {
                 Files.setAttribute(dir, "unix:uid", NOBODY);
                 Files.setAttribute(dir, "unix:gid", NOBODY);
