@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import okhttp3.Response;
  *
  * <p>Elasticsearch refuses to run as root. When the tests run as root (as in a container), the node runs as the user
  * {@code nobody} through {@code setpriv}, keeping only the capability to read and write the build directory's files
- * whatever their owner; the directories above the build directory must then be searchable by other users.
+ * whatever their owner; when the directories above the build directory are not searchable by other users, the node
+ * runs from a copy of the distribution in {@code /tmp}, deleted with the node.
  */
 final class Elasticsearch8Node extends ElasticsearchNode {
 
@@ -67,18 +69,23 @@ final class Elasticsearch8Node extends ElasticsearchNode {
         }
         Path home = Path.of(homeProperty);
         boolean root = new UnixSystem().getUid() == 0;
-        if (root) {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        boolean copyHome = false;
+        if (root && !searchableByOthers(parent)) {
             // the node checks its directories with access(2), which ignores the capability it keeps (see below): it
-            // must reach them as any user could, and own them
-            Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-            for (Path dir = parent; dir != null; dir = dir.getParent()) {
-                if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new IllegalStateException("Elasticsearch 8 runs as nobody and must reach its files in "
-                            + parent + ", but " + dir + " is not searchable by other users (chmod o+x)");
-                }
+            // must reach them as any user could. The build directory is out of its reach (a checkout under /root,
+            // say), so the node gets a copy of the distribution in the system's temporary directory instead.
+            parent = Path.of("/tmp");
+            if (!searchableByOthers(parent)) {
+                throw new IllegalStateException("Elasticsearch 8 runs as nobody and must reach its files, but neither"
+                        + " the build directory nor /tmp is searchable by other users (chmod o+x)");
             }
+            copyHome = true;
         }
-        Path base = Files.createTempDirectory("elasticsearch8");
+        Path base = Files.createTempDirectory(parent, "elasticsearch8");
+        if (copyHome) {
+            home = copyTree(home, base.resolve("home"));
+        }
         Path data = Files.createDirectories(base.resolve("data"));
         Path logs = Files.createDirectories(base.resolve("logs"));
         Path tmp = Files.createDirectories(base.resolve("tmp"));
@@ -140,6 +147,25 @@ final class Elasticsearch8Node extends ElasticsearchNode {
             throw e;
         }
         return running;
+    }
+
+    /** Whether every directory from the root down to {@code dir} lets other users through. */
+    private static boolean searchableByOthers(Path dir) throws IOException {
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (!Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return to;
     }
 
     /** The running node: the wrapper script's process, which stops the node when its standard input closes. */
