@@ -1,0 +1,263 @@
+package io.actiontrail.sink.opensearch;
+
+import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Elasticsearch 8, as a separate process: Elasticsearch 8 is not built to run embedded, so the test runs the
+ * distribution Elastic publishes to Maven Central for integration tests ({@code
+ * org.elasticsearch.distribution.integ-test-zip:elasticsearch}, unpacked by the build into {@code target/}; the
+ * server, the HTTP transport and the security module, here switched off), on the JDK that runs the tests. One node on
+ * 127.0.0.1, with its data, logs and temporary files under the build directory.
+ *
+ * <p>Elasticsearch refuses to run as root. When the tests run as root (as in a container), the node runs as the user
+ * {@code nobody} through {@code setpriv}, keeping only the capability to read and write the build directory's files
+ * whatever their owner; when the directories above the build directory are not searchable by other users, the node
+ * runs from a copy of the distribution in {@code /tmp}, deleted with the node.
+ */
+final class Elasticsearch8Node extends ElasticsearchNode {
+
+    /** The version the build unpacks; the pom's {@code elasticsearch8.version}. */
+    static final String VERSION = System.getProperty("elasticsearch8.version", "");
+
+    /** The user and group {@code nobody}. */
+    private static final int NOBODY = 65534;
+
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final Duration SHUTDOWN = Duration.ofMinutes(1);
+
+    @Override
+    String mappingConflictErrorType() {
+        return "document_parsing_exception";
+    }
+
+    @Override
+    String[] deprecatedPost() {
+        // searches that ignore throttled (frozen) indices: deprecated in 8
+        return new String[] {"/_search?ignore_throttled=true", "{}"};
+    }
+
+    @Override
+    String expectedVersion() {
+        return VERSION;
+    }
+
+    @Override
+    Server start() throws IOException {
+        String homeProperty = System.getProperty("elasticsearch8.home");
+        if (homeProperty == null || VERSION.isEmpty()) {
+            throw new IllegalStateException("elasticsearch8.home and elasticsearch8.version are set by the build:"
+                    + " run the tests through Maven");
+        }
+        Path home = Path.of(homeProperty);
+        boolean root = new UnixSystem().getUid() == 0;
+        Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        boolean copyHome = false;
+        if (root && !searchableByOthers(parent)) {
+            // the node checks its directories with access(2), which ignores the capability it keeps (see below): it
+            // must reach them as any user could. The build directory is out of its reach (a checkout under /root,
+            // say), so the node gets a copy of the distribution in the system's temporary directory instead.
+            parent = Path.of("/tmp");
+            if (!searchableByOthers(parent)) {
+                throw new IllegalStateException("Elasticsearch 8 runs as nobody and must reach its files, but neither"
+                        + " the build directory nor /tmp is searchable by other users (chmod o+x)");
+            }
+            copyHome = true;
+        }
+        Path base = Files.createTempDirectory(parent, "elasticsearch8");
+        if (copyHome) {
+            home = copyTree(home, base.resolve("home"));
+        }
+        Path data = Files.createDirectories(base.resolve("data"));
+        Path logs = Files.createDirectories(base.resolve("logs"));
+        Path tmp = Files.createDirectories(base.resolve("tmp"));
+        Path console = base.resolve("console.log");
+        Path wrapper = base.resolve("run.sh");
+        try (InputStream script = Elasticsearch8Node.class.getResourceAsStream("/elasticsearch8/run.sh")) {
+            Files.copy(Objects.requireNonNull(script, "elasticsearch8/run.sh"), wrapper);
+        }
+        int httpPort = freePort();
+        int transportPort = freePort();
+
+        List<String> command = new ArrayList<>();
+        if (root) {
+            // owned by the node (see above)
+            for (Path dir : List.of(base, data, logs, tmp)) {
+                Files.setAttribute(dir, "unix:uid", NOBODY);
+                Files.setAttribute(dir, "unix:gid", NOBODY);
+            }
+            command.addAll(List.of(
+                    "setpriv",
+                    "--reuid=" + NOBODY,
+                    "--regid=" + NOBODY,
+                    "--clear-groups",
+                    "--inh-caps=+dac_override",
+                    "--ambient-caps=+dac_override"));
+        }
+        command.addAll(List.of(
+                "bash",
+                wrapper.toString(),
+                home.resolve("bin").resolve("elasticsearch").toString()));
+        Map.of(
+                        "cluster.name", "actiontrail-test",
+                        "node.name", "node-1",
+                        "discovery.type", "single-node",
+                        "xpack.security.enabled", "false",
+                        "http.host", "127.0.0.1",
+                        "transport.host", "127.0.0.1",
+                        "http.port", Integer.toString(httpPort),
+                        "transport.port", Integer.toString(transportPort),
+                        "path.data", data.toString(),
+                        "path.logs", logs.toString())
+                .forEach((key, value) -> command.addAll(List.of("-E", key + "=" + value)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(base.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("ES_JAVA_HOME", System.getProperty("java.home"));
+        env.put("ES_JAVA_OPTS", "-Xms256m -Xmx256m");
+        env.put("ES_TMPDIR", tmp.toString());
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.remove("JAVA_HOME");
+        Process process = builder.start();
+        Running running = new Running(process, httpPort, base, console);
+        try {
+            running.awaitYellow();
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        return running;
+    }
+
+    /** Whether every directory from the root down to {@code dir} lets other users through. */
+    private static boolean searchableByOthers(Path dir) throws IOException {
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (!Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return to;
+    }
+
+    /** The running node: the wrapper script's process, which stops the node when its standard input closes. */
+    private static final class Running implements Server {
+        private final Process process;
+        private final int port;
+        private final Path base;
+        private final Path console;
+
+        Running(Process process, int port, Path base, Path console) {
+            this.process = process;
+            this.port = port;
+            this.base = base;
+            this.console = console;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        void awaitYellow() throws IOException {
+            OkHttpClient client = new OkHttpClient.Builder()
+                    .callTimeout(Duration.ofSeconds(5))
+                    .build();
+            long deadline = System.nanoTime() + STARTUP.toNanos();
+            Request health = new Request.Builder()
+                    .url("http://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=1s")
+                    .build();
+            try {
+                while (System.nanoTime() < deadline) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Elasticsearch " + VERSION + " exited with "
+                                + process.exitValue() + " while starting:\n" + tail());
+                    }
+                    try (Response response = client.newCall(health).execute()) {
+                        if (response.code() == 200) {
+                            return;
+                        }
+                    } catch (IOException notYet) {
+                        // not listening yet
+                    }
+                    sleep(Duration.ofMillis(500));
+                }
+                throw new IllegalStateException(
+                        "Elasticsearch " + VERSION + " did not start within " + STARTUP + ":\n" + tail());
+            } finally {
+                client.dispatcher().executorService().shutdown();
+                client.connectionPool().evictAll();
+            }
+        }
+
+        private String tail() throws IOException {
+            List<String> lines = Files.readAllLines(console, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+
+        private static void sleep(Duration duration) {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while Elasticsearch starts", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                process.getOutputStream().close(); // the wrapper stops the node
+                if (!process.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                delete(base);
+            }
+        }
+
+        private static void delete(Path dir) throws IOException {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+    }
+}
