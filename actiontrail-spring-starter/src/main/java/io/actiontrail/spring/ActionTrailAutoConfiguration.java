@@ -7,6 +7,7 @@ import io.actiontrail.sink.Slf4jAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Clock;
@@ -205,10 +206,22 @@ public final class ActionTrailAutoConfiguration {
         }
     }
 
+    /** The {@code sls} sink type, with the {@code actiontrail-sink-sls} module. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(SlsAuditSink.class)
+    static final class SlsSinkConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "slsAuditSinkFactory")
+        AuditSinkFactory slsAuditSinkFactory() {
+            return new SlsSinkFactory();
+        }
+    }
+
     /**
      * With Spring Boot Actuator: {@code /actuator/env} and {@code /actuator/configprops} mask the sinks' secrets
-     * (secret access keys, webhook secrets, passwords, API keys, webhook header values) even when they are told to show
-     * values.
+     * (secret access keys, AccessKey secrets, STS security tokens, webhook secrets, passwords, API keys, webhook header
+     * values) even when they are told to show values.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(SanitizingFunction.class)
@@ -224,8 +237,8 @@ public final class ActionTrailAutoConfiguration {
     /**
      * Whether a property key, in any of Spring's spellings ({@code actiontrail.sinks.a.secret-access-key},
      * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret: a secret access key,
-     * a secret, a password, an API key, or any value under a sink's {@code headers}, which carry the receiver's
-     * credentials.
+     * a secret (such as an {@code access-key-secret}), a {@code security-token}, a password, an API key, or any value
+     * under a sink's {@code headers}, which carry the receiver's credentials.
      */
     static boolean isSinkSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
@@ -233,7 +246,11 @@ public final class ActionTrailAutoConfiguration {
         if (!k.startsWith("actiontrailsinks")) {
             return false;
         }
-        if (k.endsWith("secret") || k.endsWith("secretaccesskey") || k.endsWith("password") || k.endsWith("apikey")) {
+        if (k.endsWith("secret")
+                || k.endsWith("secretaccesskey")
+                || k.endsWith("securitytoken")
+                || k.endsWith("password")
+                || k.endsWith("apikey")) {
             return true;
         }
         // actiontrail, sinks, the sink's name, then a headers segment with a header name after it

@@ -36,11 +36,14 @@ final class ActionTrailFactory {
     static final String WEBHOOK_TYPE = "webhook";
     /** The OpenSearch sink type; its factory is {@code OpenSearchSinkFactory}, present only with its module. */
     static final String OPENSEARCH_TYPE = "opensearch";
+    /** The Alibaba Cloud Log Service sink type; its factory is {@code SlsSinkFactory}, present only with its module. */
+    static final String SLS_TYPE = "sls";
     /** The modules of the sink types the starter knows how to configure, for the message when one is missing. */
     private static final Map<String, String> SINK_MODULES = Map.of(
             S3_TYPE, "io.actiontrail:actiontrail-sink-s3",
             WEBHOOK_TYPE, "io.actiontrail:actiontrail-sink-webhook",
-            OPENSEARCH_TYPE, "io.actiontrail:actiontrail-sink-opensearch");
+            OPENSEARCH_TYPE, "io.actiontrail:actiontrail-sink-opensearch",
+            SLS_TYPE, "io.actiontrail:actiontrail-sink-sls");
 
     private static final Logger log = LoggerFactory.getLogger(ActionTrailFactory.class);
 

@@ -6,6 +6,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
 import java.time.Duration;
@@ -79,7 +80,8 @@ class S3SinkPropertiesTest {
         runner.withClassLoader(new FilteredClassLoader(
                         S3AuditSink.class.getPackageName(),
                         WebhookAuditSink.class.getPackageName(),
-                        OpenSearchAuditSink.class.getPackageName()))
+                        OpenSearchAuditSink.class.getPackageName(),
+                        SlsAuditSink.class.getPackageName()))
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(failureMessages(context.getStartupFailure()))

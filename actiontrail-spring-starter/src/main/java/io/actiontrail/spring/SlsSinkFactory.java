@@ -1,0 +1,310 @@
+package io.actiontrail.spring;
+
+import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.sls.SlsAuditSink;
+import io.actiontrail.sink.sls.SlsCredentials;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Creates {@code type: sls} sinks from {@code actiontrail.sinks.<name>.*}: the Log Service {@code endpoint},
+ * {@code project} and {@code logstore}, the AccessKey ({@code access-key-id}, {@code access-key-secret}, and the
+ * {@code security-token} of a temporary STS credential), the LogGroups' {@code topic}, {@code source} and
+ * {@code tags}, the {@code compression}, the client's timeouts and batching. A bad value fails naming its property;
+ * the secret and the token never appear in a message, nor the endpoint's user info or query. Thread-safe.
+ */
+final class SlsSinkFactory implements AuditSinkFactory {
+
+    static final String TYPE = ActionTrailFactory.SLS_TYPE;
+
+    /** Shown instead of the secret or the token wherever a value would be printed. */
+    private static final String MASKED = "******";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public AuditSink create(SinkDefinition definition) {
+        Settings s = definition.bind(Settings.class);
+        String endpoint = required(
+                definition,
+                "endpoint",
+                s.getEndpoint(),
+                "the region's Log Service endpoint, such as cn-hangzhou.log.aliyuncs.com");
+        String project = required(definition, "project", s.getProject(), "the Log Service project");
+        String logstore = required(definition, "logstore", s.getLogstore(), "the logstore in the project");
+        SlsAuditSink.Builder b;
+        try {
+            b = SlsAuditSink.builder(endpoint, project, logstore);
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("project")) {
+                throw definition.invalid("project", project, message);
+            }
+            if (message.startsWith("logstore")) {
+                throw definition.invalid("logstore", logstore, message);
+            }
+            // the builder's message repeats the whole endpoint, which may hold user info or a query
+            throw definition.invalid(
+                    "endpoint",
+                    ShownUrl.of(endpoint),
+                    "must be a host name such as cn-hangzhou.log.aliyuncs.com, or an http or https URL of one,"
+                            + " without path, query or user info");
+        }
+        b.name(definition.name());
+        b.credentials(credentials(definition, s));
+        set(definition, "topic", s.getTopic(), b::topic);
+        set(definition, "source", s.getSource(), b::source);
+        s.getTags().forEach((key, value) -> set(definition, "tags." + key, value, v -> b.tag(key, v)));
+        set(definition, "compression", s.getCompression(), b::compression);
+        set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+        set(definition, "linger", s.getLinger(), b::linger);
+        set(definition, "max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
+        set(definition, "connect-timeout", s.getConnectTimeout(), b::connectTimeout);
+        set(definition, "call-timeout", s.getCallTimeout(), b::callTimeout);
+        return b.build();
+    }
+
+    private static String required(SinkDefinition definition, String key, @Nullable String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw definition.invalid(key, value, "an sls sink needs " + what);
+        }
+        return value;
+    }
+
+    /** Returns the AccessKey the settings name; a bad one fails naming its property, never showing a secret. */
+    private static SlsCredentials credentials(SinkDefinition definition, Settings s) {
+        String id = s.getAccessKeyId();
+        if (id == null || id.isBlank()) {
+            throw definition.invalid(
+                    "access-key-id", id, "an sls sink needs the AccessKey ID that signs every request");
+        }
+        String secret = s.getAccessKeySecret();
+        if (secret == null || secret.isBlank()) {
+            throw definition.invalid(
+                    "access-key-secret",
+                    secret == null ? null : MASKED,
+                    "an sls sink needs the AccessKey secret that signs every request");
+        }
+        String token = s.getSecurityToken();
+        try {
+            return token == null ? SlsCredentials.of(id, secret) : SlsCredentials.sts(id, secret, token);
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("accessKeyId")) {
+                // the ID is no secret: its message shows it
+                throw definition.invalid("access-key-id", id, message);
+            }
+            if (message.startsWith("securityToken")) {
+                // says what is wrong with the token, never what it is
+                throw definition.invalid("security-token", MASKED, message);
+            }
+            throw definition.invalid("access-key-secret", MASKED, "is not a valid AccessKey secret");
+        }
+    }
+
+    /** Applies a value to the builder; the builder's refusal names the property. Never call it with a secret. */
+    private static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * The settings of a Log Service sink, {@code actiontrail.sinks.<name>.*} with {@code type=sls}. Not thread-safe:
+     * bound once.
+     */
+    static final class Settings {
+
+        /**
+         * The region's Log Service endpoint, such as cn-hangzhou.log.aliyuncs.com (sent over https), or an http or
+         * https URL of one (required).
+         */
+        private @Nullable String endpoint;
+
+        /** The Log Service project (required). */
+        private @Nullable String project;
+
+        /** The logstore in the project, which must exist (required). */
+        private @Nullable String logstore;
+
+        /** The AccessKey ID that signs every request (required). */
+        private @Nullable String accessKeyId;
+
+        /** The AccessKey secret that signs every request (required). */
+        private @Nullable String accessKeySecret;
+
+        /** The security token of a temporary STS credential; unset for a permanent AccessKey. */
+        private @Nullable String securityToken;
+
+        /** The __topic__ of every log; defaults to actiontrail. */
+        private @Nullable String topic;
+
+        /** The __source__ of every log; defaults to this host's name. */
+        private @Nullable String source;
+
+        /** Tags on every LogGroup, shown on each log as __tag__:key. */
+        private Map<String, String> tags = new LinkedHashMap<>();
+
+        /** How request bodies are compressed: deflate or none; defaults to deflate. */
+        private SlsAuditSink.@Nullable Compression compression;
+
+        /** The most events in one PutLogs request, at most 40960; defaults to 4096. */
+        private @Nullable Integer maxBatchEvents;
+
+        /** The most bytes of uncompressed LogGroup in one request, at most 5MB; defaults to 3MB. */
+        private @Nullable DataSize maxBatchBytes;
+
+        /** How long the first event of a batch may wait for more; defaults to 1s. */
+        private @Nullable Duration linger;
+
+        /** The longest Retry-After of the service that is honoured; longer ones are cut to this. Defaults to 5m. */
+        private @Nullable Duration maxRetryAfter;
+
+        /** The connect timeout; defaults to 10s. */
+        private @Nullable Duration connectTimeout;
+
+        /** The timeout of a whole request, from connecting to reading the answer; defaults to 30s. */
+        private @Nullable Duration callTimeout;
+
+        public @Nullable String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(@Nullable String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public @Nullable String getProject() {
+            return project;
+        }
+
+        public void setProject(@Nullable String project) {
+            this.project = project;
+        }
+
+        public @Nullable String getLogstore() {
+            return logstore;
+        }
+
+        public void setLogstore(@Nullable String logstore) {
+            this.logstore = logstore;
+        }
+
+        public @Nullable String getAccessKeyId() {
+            return accessKeyId;
+        }
+
+        public void setAccessKeyId(@Nullable String accessKeyId) {
+            this.accessKeyId = accessKeyId;
+        }
+
+        public @Nullable String getAccessKeySecret() {
+            return accessKeySecret;
+        }
+
+        public void setAccessKeySecret(@Nullable String accessKeySecret) {
+            this.accessKeySecret = accessKeySecret;
+        }
+
+        public @Nullable String getSecurityToken() {
+            return securityToken;
+        }
+
+        public void setSecurityToken(@Nullable String securityToken) {
+            this.securityToken = securityToken;
+        }
+
+        public @Nullable String getTopic() {
+            return topic;
+        }
+
+        public void setTopic(@Nullable String topic) {
+            this.topic = topic;
+        }
+
+        public @Nullable String getSource() {
+            return source;
+        }
+
+        public void setSource(@Nullable String source) {
+            this.source = source;
+        }
+
+        public Map<String, String> getTags() {
+            return tags;
+        }
+
+        public void setTags(Map<String, String> tags) {
+            this.tags = tags;
+        }
+
+        public SlsAuditSink.@Nullable Compression getCompression() {
+            return compression;
+        }
+
+        public void setCompression(SlsAuditSink.@Nullable Compression compression) {
+            this.compression = compression;
+        }
+
+        public @Nullable Integer getMaxBatchEvents() {
+            return maxBatchEvents;
+        }
+
+        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
+            this.maxBatchEvents = maxBatchEvents;
+        }
+
+        public @Nullable DataSize getMaxBatchBytes() {
+            return maxBatchBytes;
+        }
+
+        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
+            this.maxBatchBytes = maxBatchBytes;
+        }
+
+        public @Nullable Duration getLinger() {
+            return linger;
+        }
+
+        public void setLinger(@Nullable Duration linger) {
+            this.linger = linger;
+        }
+
+        public @Nullable Duration getMaxRetryAfter() {
+            return maxRetryAfter;
+        }
+
+        public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+        }
+
+        public @Nullable Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public @Nullable Duration getCallTimeout() {
+            return callTimeout;
+        }
+
+        public void setCallTimeout(@Nullable Duration callTimeout) {
+            this.callTimeout = callTimeout;
+        }
+    }
+}
