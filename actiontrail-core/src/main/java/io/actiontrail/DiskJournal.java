@@ -1158,7 +1158,7 @@ final class DiskJournal extends Journal {
                             fields = null; // counted at recovery; nobody's event
                         }
                         if (fields != null && reader.routes(seq, fields)) {
-                            if (events[0] >= maxEvents || (events[0] > 0 && taken[0] + len > maxBytes)) {
+                            if (events[0] >= maxEvents || (!out.isEmpty() && taken[0] + len > maxBytes)) {
                                 full[0] = true;
                                 return false;
                             }

@@ -114,8 +114,9 @@ abstract class Journal implements AutoCloseable {
 
     /**
      * Reads the entries routed to {@code reader} from its read position on, up to {@code maxEvents} and
-     * {@code maxBytes} (a first entry larger than {@code maxBytes} is still read), into {@code out}, and moves the
-     * reader's position past what was read. Never waits for appends.
+     * {@code maxBytes} more, into {@code out}, and moves the reader's position past what was read. An entry larger
+     * than {@code maxBytes} is read only into an empty {@code out}, so that it travels alone. Never waits for
+     * appends.
      */
     abstract Read read(Reader reader, int maxEvents, long maxBytes, List<Entry> out);
 

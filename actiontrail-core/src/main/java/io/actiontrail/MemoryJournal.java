@@ -142,7 +142,7 @@ final class MemoryJournal extends Journal {
                 Entry entry = get(pos);
                 if (entry != null && (entry.routes & reader.mask()) != 0) {
                     int size = entry.record.sizeInBytes();
-                    if (events >= maxEvents || (events > 0 && taken + size > maxBytes)) {
+                    if (events >= maxEvents || (!out.isEmpty() && taken + size > maxBytes)) {
                         full = true;
                         break;
                     }
