@@ -8,6 +8,7 @@ import io.actiontrail.UserIdentity;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -176,7 +177,7 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
                 b.requestParameters(plan.parameters(args));
             }
             if (plan.captureResult && failure == null) {
-                b.responseElements(Map.of("result", result == null ? Map.of() : result));
+                b.responseElements(responseElements(result));
             }
             if (failure != null) {
                 b.failure(failure);
@@ -188,6 +189,26 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
         } catch (RuntimeException | LinkageError e) {
             log.warn("ActionTrail: recording {} failed", plan.eventName, e);
         }
+    }
+
+    /**
+     * Returns the response elements of a result as {@code ActionTrail.proxy} records them: an object's properties as
+     * they are, anything else (a scalar, a list, {@code null}) as {@code {"result": value}}.
+     */
+    static Map<String, ? extends @Nullable Object> responseElements(@Nullable Object result) {
+        // the snapshot rules live in core: let a builder apply them, then keep the object when the result is one
+        Map<String, @Nullable Object> wrapped = AuditEvent.builder("result")
+                .eventId("result")
+                .eventTime(Instant.EPOCH)
+                .responseElements(Collections.singletonMap("result", result))
+                .build()
+                .responseElements();
+        if (wrapped != null && wrapped.get("result") instanceof Map<?, ?> object) {
+            @SuppressWarnings("unchecked") // a snapshot's objects have string keys
+            Map<String, ? extends @Nullable Object> properties = (Map<String, ? extends @Nullable Object>) object;
+            return properties;
+        }
+        return wrapped == null ? Collections.singletonMap("result", null) : wrapped;
     }
 
     private @Nullable UserIdentity identity() {

@@ -1,6 +1,7 @@
 package io.actiontrail.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.ActionTrail;
@@ -8,12 +9,16 @@ import io.actiontrail.AuditContext;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Audited;
 import io.actiontrail.Durability;
+import io.actiontrail.Outcome;
+import io.actiontrail.Sensitive;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.test.InMemoryAuditSink;
 import io.actiontrail.trail.Trail;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
@@ -75,6 +80,70 @@ class AuditedMethodInterceptorTest {
     }
 
     static class CachedRepository extends Repository {}
+
+    /** A denial exception: its name says so. */
+    static final class PermissionDeniedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PermissionDeniedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One line of an order.
+     *
+     * @param sku its stock-keeping unit
+     */
+    public record OrderLine(String sku) {}
+
+    /** The same interface audited by Spring and by {@code ActionTrail.proxy}, to compare what each records. */
+    public interface Orders {
+        @Audited(eventName = "CreateOrder", resourceType = "Order", resourceName = "#result.sku", captureResult = true)
+        OrderLine create(String sku, @Sensitive String pin);
+
+        @Audited(eventName = "CountOrders", captureResult = true)
+        int count(String customer);
+
+        @Audited(eventName = "ListOrders", captureResult = true)
+        List<OrderLine> list(String customer);
+
+        @Audited(eventName = "CancelOrder", resourceName = "#sku")
+        void cancel(String sku);
+
+        @Audited(eventName = "ExportOrders")
+        void export(String path) throws IOException;
+    }
+
+    static final class DefaultOrders implements Orders {
+        final PermissionDeniedException denied = new PermissionDeniedException("not yours");
+        final IOException diskFull = new IOException("disk full");
+
+        @Override
+        public OrderLine create(String sku, String pin) {
+            return new OrderLine(sku);
+        }
+
+        @Override
+        public int count(String customer) {
+            return 3;
+        }
+
+        @Override
+        public List<OrderLine> list(String customer) {
+            return List.of(new OrderLine("a"), new OrderLine("b"));
+        }
+
+        @Override
+        public void cancel(String sku) {
+            throw denied;
+        }
+
+        @Override
+        public void export(String path) throws IOException {
+            throw diskFull;
+        }
+    }
 
     /** Tells whoever {@link #current} names; counts how often it was asked. */
     static final class SwitchingIdentities implements AuditIdentityProvider {
@@ -145,6 +214,53 @@ class AuditedMethodInterceptorTest {
                             .extracting(AuditEvent::resourceName)
                             .containsExactly("r-0", "r-0", "r-0", "r-1", "r-1", "r-1");
                 });
+    }
+
+    @Test
+    void recordsWhatActionTrailProxyRecordsForTheSameCalls() {
+        DefaultOrders springTarget = new DefaultOrders();
+        DefaultOrders proxyTarget = new DefaultOrders();
+        runner.withBean(Orders.class, () -> springTarget).run(context -> {
+            Orders spring = context.getBean(Orders.class);
+            assertThat(AopUtils.isAopProxy(spring)).isTrue();
+            Orders proxy = context.getBean(ActionTrail.class).proxy(Orders.class, proxyTarget);
+            for (Orders orders : List.of(spring, proxy)) {
+                DefaultOrders target = orders == spring ? springTarget : proxyTarget;
+                orders.create("sku-1", "1234");
+                orders.count("c-1");
+                orders.list("c-1");
+                // the caller gets the very exception the method threw, checked ones too
+                assertThatThrownBy(() -> orders.cancel("sku-1")).isSameAs(target.denied);
+                assertThatThrownBy(() -> orders.export("orders.csv")).isSameAs(target.diskFull);
+            }
+            List<AuditEvent> events = events(context, 10);
+            List<AuditEvent> bySpring = events.subList(0, 5);
+            List<AuditEvent> byProxy = events.subList(5, 10);
+            for (int i = 0; i < 5; i++) {
+                AuditEvent s = bySpring.get(i);
+                AuditEvent p = byProxy.get(i);
+                assertThat(s.eventName()).isEqualTo(p.eventName());
+                assertThat(s.resourceType()).isEqualTo(p.resourceType());
+                assertThat(s.resourceName()).isEqualTo(p.resourceName());
+                assertThat(s.requestParameters()).isEqualTo(p.requestParameters());
+                assertThat(s.responseElements()).isEqualTo(p.responseElements());
+                assertThat(s.outcome()).isEqualTo(p.outcome());
+                assertThat(s.errorCode()).isEqualTo(p.errorCode());
+                assertThat(s.errorMessage()).isEqualTo(p.errorMessage());
+                assertThat(s.eventRW()).isEqualTo(p.eventRW());
+                assertThat(s.durationMs()).isNotNull();
+            }
+            // and what that is, spelled out
+            assertThat(bySpring.get(0).requestParameters()).containsEntry("pin", "<redacted>");
+            assertThat(bySpring.get(0).responseElements()).isEqualTo(Map.of("sku", "sku-1"));
+            assertThat(bySpring.get(1).responseElements()).isEqualTo(Map.of("result", 3L));
+            assertThat(bySpring.get(2).responseElements())
+                    .isEqualTo(Map.of("result", List.of(Map.of("sku", "a"), Map.of("sku", "b"))));
+            assertThat(bySpring.get(3).outcome()).isEqualTo(Outcome.DENIED);
+            assertThat(bySpring.get(3).resourceName()).isEqualTo("sku-1");
+            assertThat(bySpring.get(4).outcome()).isEqualTo(Outcome.FAILURE);
+            assertThat(bySpring.get(4).errorCode()).isEqualTo("IOException");
+        });
     }
 
     @Test
