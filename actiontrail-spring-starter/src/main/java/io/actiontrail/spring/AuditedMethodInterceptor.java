@@ -27,7 +27,9 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  *
  * <p>What a call needs is prepared once per method and target class, as Spring's own method caches do: the most
  * specific method, its {@link AuditedPlan} (names, parsed expressions, which parameters are left out or redacted).
- * The {@link ActionTrail} and the {@link AuditIdentityProvider} are looked up on the first audited call and kept.
+ * The {@link ActionTrail} is looked up on audited calls until it is found, then kept; the {@link AuditIdentityProvider}
+ * is looked up on the first call that needs one and kept, its absence too (a provider registered after that call is
+ * not seen), and asked for the identity on every call.
  */
 final class AuditedMethodInterceptor implements MethodInterceptor {
 
