@@ -2,6 +2,7 @@ package io.actiontrail.benchmarks;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
+import io.actiontrail.DeliveryListener;
 import io.actiontrail.Durability;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AuditSink;
@@ -71,9 +72,16 @@ final class Fixtures {
 
     /** Builds an instance with one trail per sink, named {@code t0}, {@code t1}, ... */
     static ActionTrail actionTrail(Durability durability, @Nullable Path dir, AuditSink... sinks) {
+        return actionTrail(durability, dir, DeliveryListener.NOOP, sinks);
+    }
+
+    /** Like {@link #actionTrail(Durability, Path, AuditSink...)}, telling {@code listener} of deliveries. */
+    static ActionTrail actionTrail(
+            Durability durability, @Nullable Path dir, DeliveryListener listener, AuditSink... sinks) {
         ActionTrail.Builder builder = ActionTrail.builder()
                 .serviceName("bench")
                 .durability(durability)
+                .deliveryListener(listener)
                 .shutdownHook(false);
         if (dir != null) {
             builder.dataDir(dir);

@@ -8,6 +8,7 @@ import io.actiontrail.UserIdentity;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -17,27 +18,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Records one event for every call of an {@link Audited} bean method; the method's own result or exception passes
  * through unchanged and recording never throws. Thread-safe.
+ *
+ * <p>What a call needs is prepared once per method and target class, as Spring's own method caches do: the most
+ * specific method, its {@link AuditedPlan} (names, parsed expressions, which parameters are left out or redacted).
+ * The {@link ActionTrail} is looked up on audited calls until it is found, then kept; the {@link AuditIdentityProvider}
+ * is looked up on the first call that needs one and kept, its absence too (a provider registered after that call is
+ * not seen), and asked for the identity on every call.
  */
 final class AuditedMethodInterceptor implements MethodInterceptor {
 
+    /**
+     * The most call sites kept; past it, a call site is prepared again on each call rather than let the cache grow
+     * without end (class generation at run time could otherwise make it do so).
+     */
+    static final int MAX_CALL_SITES = 4096;
+
     private static final Logger log = LoggerFactory.getLogger(AuditedMethodInterceptor.class);
+
+    /** Stands for "no provider" in {@link #identityProvider}, once looked up. */
+    private static final AuditIdentityProvider NO_PROVIDER = () -> null;
+
+    /** Stands for "not audited" in {@link #callSites}, which cannot hold {@code null}. */
+    private static final CallSite NOT_AUDITED = new CallSite(null);
 
     private final ObjectProvider<ActionTrail> actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
     private final Clock clock;
     private final Map<Method, AuditedPlan> plans = new ConcurrentHashMap<>();
+    private final Map<MethodClassKey, CallSite> callSites = new ConcurrentHashMap<>(256);
+    private final int maxCallSites;
     private volatile @Nullable ActionTrail resolved;
+    private volatile @Nullable AuditIdentityProvider identityProvider;
+
+    /** What one (method, target class) records; {@code plan} is {@code null} when the method is not audited. */
+    private record CallSite(@Nullable AuditedPlan plan) {}
 
     AuditedMethodInterceptor(
             ObjectProvider<ActionTrail> actionTrail, ObjectProvider<AuditIdentityProvider> identities, Clock clock) {
+        this(actionTrail, identities, clock, MAX_CALL_SITES);
+    }
+
+    /** Like the other constructor, keeping at most {@code maxCallSites} call sites. */
+    AuditedMethodInterceptor(
+            ObjectProvider<ActionTrail> actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            Clock clock,
+            int maxCallSites) {
+        if (maxCallSites < 0) {
+            throw new IllegalArgumentException("maxCallSites must not be negative: " + maxCallSites);
+        }
         this.actionTrail = actionTrail;
         this.identities = identities;
         this.clock = clock;
+        this.maxCallSites = maxCallSites;
     }
 
     /**
@@ -60,18 +99,44 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
         return plan;
     }
 
-    @Override
-    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-        Object target = invocation.getThis();
-        Method method = target == null
-                ? invocation.getMethod()
-                : AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target));
+    /**
+     * Returns the plan of a call of {@code method} on an instance of {@code targetClass}: the plan of the most
+     * specific method, which differs between two classes implementing the same interface method. {@code null} when
+     * that method is not audited, or its {@code @Audited} is invalid (which fails the start-up already).
+     */
+    @Nullable
+    AuditedPlan plan(Method method, @Nullable Class<?> targetClass) {
+        MethodClassKey key = new MethodClassKey(method, targetClass);
+        CallSite site = callSites.get(key);
+        if (site == null) {
+            site = prepare(method, targetClass);
+            if (callSites.size() < maxCallSites) {
+                callSites.putIfAbsent(key, site);
+            }
+        }
+        return site.plan();
+    }
+
+    /** Returns the number of call sites kept. */
+    int callSites() {
+        return callSites.size();
+    }
+
+    private CallSite prepare(Method method, @Nullable Class<?> targetClass) {
+        Method specific = targetClass == null ? method : AopUtils.getMostSpecificMethod(method, targetClass);
         AuditedPlan plan;
         try {
-            plan = plan(method);
+            plan = plan(specific);
         } catch (RuntimeException e) {
             plan = null; // reported at start-up already
         }
+        return plan == null ? NOT_AUDITED : new CallSite(plan);
+    }
+
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+        Object target = invocation.getThis();
+        AuditedPlan plan = plan(invocation.getMethod(), target == null ? null : AopUtils.getTargetClass(target));
         if (plan == null) {
             return invocation.proceed();
         }
@@ -114,7 +179,7 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
                 b.requestParameters(plan.parameters(args));
             }
             if (plan.captureResult && failure == null) {
-                b.responseElements(Map.of("result", result == null ? Map.of() : result));
+                b.responseElements(responseElements(result));
             }
             if (failure != null) {
                 b.failure(failure);
@@ -128,9 +193,34 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
         }
     }
 
+    /**
+     * Returns the response elements of a result as {@code ActionTrail.proxy} records them: an object's properties as
+     * they are, anything else (a scalar, a list, {@code null}) as {@code {"result": value}}.
+     */
+    static Map<String, ? extends @Nullable Object> responseElements(@Nullable Object result) {
+        // the snapshot rules live in core: let a builder apply them, then keep the object when the result is one
+        Map<String, @Nullable Object> wrapped = AuditEvent.builder("result")
+                .eventId("result")
+                .eventTime(Instant.EPOCH)
+                .responseElements(Collections.singletonMap("result", result))
+                .build()
+                .responseElements();
+        if (wrapped != null && wrapped.get("result") instanceof Map<?, ?> object) {
+            @SuppressWarnings("unchecked") // a snapshot's objects have string keys
+            Map<String, ? extends @Nullable Object> properties = (Map<String, ? extends @Nullable Object>) object;
+            return properties;
+        }
+        return wrapped == null ? Collections.singletonMap("result", null) : wrapped;
+    }
+
     private @Nullable UserIdentity identity() {
-        AuditIdentityProvider provider = identities.getIfAvailable();
-        return provider == null ? null : provider.currentIdentity();
+        AuditIdentityProvider provider = identityProvider;
+        if (provider == null) {
+            AuditIdentityProvider available = identities.getIfAvailable();
+            provider = available == null ? NO_PROVIDER : available;
+            identityProvider = provider;
+        }
+        return provider.currentIdentity();
     }
 
     private @Nullable ActionTrail actionTrail() {
