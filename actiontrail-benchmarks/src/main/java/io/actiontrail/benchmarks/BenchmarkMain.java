@@ -56,8 +56,9 @@ public final class BenchmarkMain {
             TimeValue.seconds(1),
             Duration.ofSeconds(2));
 
+    /** Two forks and longer iterations: about half an hour on 2 cores. */
     private static final Profile FULL = new Profile(
-            2, 5, TimeValue.seconds(2), 5, TimeValue.seconds(3), 5, TimeValue.seconds(5), Duration.ofSeconds(30));
+            2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), 3, TimeValue.seconds(3), Duration.ofSeconds(20));
 
     /**
      * Runs the benchmarks.
