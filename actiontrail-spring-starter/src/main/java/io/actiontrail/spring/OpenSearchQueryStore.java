@@ -74,7 +74,7 @@ final class OpenSearchQueryStore implements AutoCloseable {
         OpenSearchConnection connection = OpenSearchSinkFactory.connection(definition, settings);
         try {
             OpenSearchEventStore.Builder store = OpenSearchEventStore.builder(connection);
-            OpenSearchSinkFactory.set(definition, "index", settings.getIndex(), store::index);
+            definition.apply("index", settings.getIndex(), store::index);
             return new OpenSearchQueryStore(name, connection, store.build());
         } catch (RuntimeException e) {
             connection.close();

@@ -5,7 +5,6 @@ import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchConnection;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
@@ -20,9 +19,6 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
 
     static final String TYPE = ActionTrailFactory.OPENSEARCH_TYPE;
 
-    /** Shown instead of a password or an API key wherever a value would be printed. */
-    private static final String MASKED = "******";
-
     @Override
     public String type() {
         return TYPE;
@@ -35,14 +31,14 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
         try {
             OpenSearchAuditSink.Builder b = OpenSearchAuditSink.builder(connection);
             b.name(definition.name());
-            set(definition, "index", s.getIndex(), b::index);
-            set(definition, "install-template", s.getInstallTemplate(), b::installTemplate);
-            set(definition, "shards", s.getShards(), b::shards);
-            set(definition, "replicas", s.getReplicas(), b::replicas);
-            set(definition, "refresh", s.getRefresh(), r -> b.refresh(r.parameter()));
-            set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-            set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-            set(definition, "linger", s.getLinger(), b::linger);
+            definition.apply("index", s.getIndex(), b::index);
+            definition.apply("install-template", s.getInstallTemplate(), b::installTemplate);
+            definition.apply("shards", s.getShards(), b::shards);
+            definition.apply("replicas", s.getReplicas(), b::replicas);
+            definition.apply("refresh", s.getRefresh(), r -> b.refresh(r.parameter()));
+            definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+            definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+            definition.apply("linger", s.getLinger(), b::linger);
             // the sink borrows the connection; closing the sink closes it too
             return new OwningAuditSink(b.build(), connection::close);
         } catch (RuntimeException e) {
@@ -79,7 +75,8 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
         String password = s.getPassword();
         String apiKey = s.getApiKey();
         if (apiKey != null && (username != null || password != null)) {
-            throw definition.invalid("api-key", MASKED, "set either api-key or username and password, not both");
+            throw definition.invalid(
+                    "api-key", SinkDefinition.MASKED, "set either api-key or username and password, not both");
         }
         if (username != null && password == null) {
             throw definition.invalid("password", null, "username is set, so the password is needed too");
@@ -89,7 +86,7 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
         }
         if (username != null && password != null) {
             if (password.isBlank()) {
-                throw definition.invalid("password", MASKED, "must not be blank");
+                throw definition.invalid("password", SinkDefinition.MASKED, "must not be blank");
             }
             try {
                 c.basicAuth(username, password);
@@ -101,25 +98,15 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
             try {
                 c.apiKey(apiKey);
             } catch (IllegalArgumentException e) {
-                throw definition.invalid("api-key", MASKED, String.valueOf(e.getMessage()));
+                throw definition.invalid("api-key", SinkDefinition.MASKED, String.valueOf(e.getMessage()));
             }
         }
-        set(definition, "connect-timeout", s.getConnectTimeout(), c::connectTimeout);
-        set(definition, "call-timeout", s.getCallTimeout(), c::callTimeout);
+        definition.apply("connect-timeout", s.getConnectTimeout(), c::connectTimeout);
+        definition.apply("call-timeout", s.getCallTimeout(), c::callTimeout);
         return c.build();
     }
 
     /** Applies a value to a builder; the builder's refusal names the property. Never call it with a secret. */
-    static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
-        if (value == null) {
-            return;
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
-        }
-    }
 
     /** The {@code refresh} parameter of each {@code _bulk} request. Immutable and thread-safe. */
     enum Refresh {

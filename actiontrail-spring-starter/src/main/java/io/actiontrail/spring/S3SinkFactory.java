@@ -4,7 +4,6 @@ import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.s3.S3Connection;
 import java.time.Duration;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -19,9 +18,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 final class S3SinkFactory implements AuditSinkFactory {
 
     static final String TYPE = ActionTrailFactory.S3_TYPE;
-
-    /** Shown instead of the secret wherever a value would be printed. */
-    private static final String MASKED = "******";
 
     @Override
     public String type() {
@@ -43,17 +39,17 @@ final class S3SinkFactory implements AuditSinkFactory {
             throw definition.invalid("bucket", bucket, String.valueOf(e.getMessage()));
         }
         b.name(definition.name());
-        set(definition, "prefix", s.getPrefix(), b::prefix);
-        set(definition, "service-name", definition.serviceName(), b::serviceName);
-        set(definition, "region", definition.region(), b::region);
-        set(definition, "sse", s.getSse(), b::serverSideEncryption);
-        set(definition, "kms-key-id", s.getKmsKeyId(), b::kmsKeyId);
-        set(definition, "storage-class", s.getStorageClass(), b::storageClass);
-        set(definition, "linger", s.getLinger(), b::linger);
-        set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-        set(definition, "object-lock-mode", s.getObjectLockMode(), b::objectLockMode);
-        set(definition, "object-lock-retention", s.getObjectLockRetention(), b::objectLockRetention);
+        definition.apply("prefix", s.getPrefix(), b::prefix);
+        definition.apply("service-name", definition.serviceName(), b::serviceName);
+        definition.apply("region", definition.region(), b::region);
+        definition.apply("sse", s.getSse(), b::serverSideEncryption);
+        definition.apply("kms-key-id", s.getKmsKeyId(), b::kmsKeyId);
+        definition.apply("storage-class", s.getStorageClass(), b::storageClass);
+        definition.apply("linger", s.getLinger(), b::linger);
+        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        definition.apply("object-lock-mode", s.getObjectLockMode(), b::objectLockMode);
+        definition.apply("object-lock-retention", s.getObjectLockRetention(), b::objectLockRetention);
         try {
             return b.build();
         } catch (IllegalStateException e) {
@@ -77,9 +73,9 @@ final class S3SinkFactory implements AuditSinkFactory {
 
     private static S3Connection connection(SinkDefinition definition, Settings s) {
         S3Connection.Builder c = S3Connection.builder();
-        set(definition, "endpoint", s.getEndpoint(), c::endpoint);
+        definition.apply("endpoint", s.getEndpoint(), c::endpoint);
         // the signing region; the keys' region is actiontrail.region
-        set(definition, "region", s.getRegion(), c::region);
+        definition.apply("region", s.getRegion(), c::region);
         c.pathStyle(s.isPathStyle());
         Boolean checksums = s.getChecksumsWhenRequired();
         if (checksums != null) {
@@ -101,22 +97,11 @@ final class S3SinkFactory implements AuditSinkFactory {
                 throw definition.invalid("access-key-id", id, "must not be blank");
             }
             if (secret.isBlank()) {
-                throw definition.invalid("secret-access-key", MASKED, "must not be blank");
+                throw definition.invalid("secret-access-key", SinkDefinition.MASKED, "must not be blank");
             }
             c.credentials(id, secret);
         }
         return c.build();
-    }
-
-    private static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
-        if (value == null) {
-            return;
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
-        }
     }
 
     /**

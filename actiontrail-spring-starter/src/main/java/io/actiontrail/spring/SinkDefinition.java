@@ -1,6 +1,7 @@
 package io.actiontrail.spring;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -12,6 +13,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * <p>Immutable and thread-safe.
  */
 public final class SinkDefinition {
+
+    /** Shown instead of a secret wherever a sink factory would print a value. */
+    static final String MASKED = "******";
 
     private final String name;
     private final String type;
@@ -72,6 +76,21 @@ public final class SinkDefinition {
      */
     public RuntimeException invalid(String key, @Nullable Object value, String reason) {
         return new InvalidConfigurationPropertyValueException(prefix() + "." + key, value, reason);
+    }
+
+    /**
+     * Passes a bound setting, when it is set, to a builder's setter; an {@link IllegalArgumentException} from the
+     * setter becomes the {@link #invalid} failure for {@code key}. A setting left unset keeps the builder's default.
+     */
+    public <T> void apply(String key, @Nullable T value, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, value, String.valueOf(e.getMessage()));
+        }
     }
 
     @Override

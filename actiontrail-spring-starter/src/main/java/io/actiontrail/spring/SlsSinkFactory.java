@@ -6,7 +6,6 @@ import io.actiontrail.sink.sls.SlsCredentials;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
@@ -20,9 +19,6 @@ import org.springframework.util.unit.DataSize;
 final class SlsSinkFactory implements AuditSinkFactory {
 
     static final String TYPE = ActionTrailFactory.SLS_TYPE;
-
-    /** Shown instead of the secret or the token wherever a value would be printed. */
-    private static final String MASKED = "******";
 
     @Override
     public String type() {
@@ -59,16 +55,16 @@ final class SlsSinkFactory implements AuditSinkFactory {
         }
         b.name(definition.name());
         b.credentials(credentials(definition, s));
-        set(definition, "topic", s.getTopic(), b::topic);
-        set(definition, "source", s.getSource(), b::source);
-        s.getTags().forEach((key, value) -> set(definition, "tags." + key, value, v -> b.tag(key, v)));
-        set(definition, "compression", s.getCompression(), b::compression);
-        set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-        set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        set(definition, "linger", s.getLinger(), b::linger);
-        set(definition, "max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
-        set(definition, "connect-timeout", s.getConnectTimeout(), b::connectTimeout);
-        set(definition, "call-timeout", s.getCallTimeout(), b::callTimeout);
+        definition.apply("topic", s.getTopic(), b::topic);
+        definition.apply("source", s.getSource(), b::source);
+        s.getTags().forEach((key, value) -> definition.apply("tags." + key, value, v -> b.tag(key, v)));
+        definition.apply("compression", s.getCompression(), b::compression);
+        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+        definition.apply("linger", s.getLinger(), b::linger);
+        definition.apply("max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
+        definition.apply("connect-timeout", s.getConnectTimeout(), b::connectTimeout);
+        definition.apply("call-timeout", s.getCallTimeout(), b::callTimeout);
         return b.build();
     }
 
@@ -90,7 +86,7 @@ final class SlsSinkFactory implements AuditSinkFactory {
         if (secret == null || secret.isBlank()) {
             throw definition.invalid(
                     "access-key-secret",
-                    secret == null ? null : MASKED,
+                    secret == null ? null : SinkDefinition.MASKED,
                     "an sls sink needs the AccessKey secret that signs every request");
         }
         String token = s.getSecurityToken();
@@ -104,23 +100,13 @@ final class SlsSinkFactory implements AuditSinkFactory {
             }
             if (message.startsWith("securityToken")) {
                 // says what is wrong with the token, never what it is
-                throw definition.invalid("security-token", MASKED, message);
+                throw definition.invalid("security-token", SinkDefinition.MASKED, message);
             }
-            throw definition.invalid("access-key-secret", MASKED, "is not a valid AccessKey secret");
+            throw definition.invalid("access-key-secret", SinkDefinition.MASKED, "is not a valid AccessKey secret");
         }
     }
 
     /** Applies a value to the builder; the builder's refusal names the property. Never call it with a secret. */
-    private static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
-        if (value == null) {
-            return;
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
-        }
-    }
 
     /**
      * The settings of a Log Service sink, {@code actiontrail.sinks.<name>.*} with {@code type=sls}. Not thread-safe:

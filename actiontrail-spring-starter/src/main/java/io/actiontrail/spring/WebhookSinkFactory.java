@@ -5,7 +5,6 @@ import io.actiontrail.sink.webhook.WebhookAuditSink;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
@@ -17,9 +16,6 @@ import org.springframework.util.unit.DataSize;
 final class WebhookSinkFactory implements AuditSinkFactory {
 
     static final String TYPE = ActionTrailFactory.WEBHOOK_TYPE;
-
-    /** Shown instead of a secret or a header value wherever a value would be printed. */
-    private static final String MASKED = "******";
 
     @Override
     public String type() {
@@ -49,33 +45,22 @@ final class WebhookSinkFactory implements AuditSinkFactory {
             b.secret(secret);
         } catch (IllegalArgumentException e) {
             // the message says how long the secret is, never what it is
-            throw definition.invalid("secret", MASKED, String.valueOf(e.getMessage()));
+            throw definition.invalid("secret", SinkDefinition.MASKED, String.valueOf(e.getMessage()));
         }
         s.getHeaders().forEach((name, value) -> {
             try {
                 b.header(name, value);
             } catch (IllegalArgumentException e) {
-                throw definition.invalid("headers." + name, MASKED, String.valueOf(e.getMessage()));
+                throw definition.invalid("headers." + name, SinkDefinition.MASKED, String.valueOf(e.getMessage()));
             }
         });
-        set(definition, "max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-        set(definition, "max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        set(definition, "linger", s.getLinger(), b::linger);
-        set(definition, "max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
-        set(definition, "connect-timeout", s.getConnectTimeout(), b::connectTimeout);
-        set(definition, "call-timeout", s.getCallTimeout(), b::callTimeout);
+        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
+        definition.apply("linger", s.getLinger(), b::linger);
+        definition.apply("max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
+        definition.apply("connect-timeout", s.getConnectTimeout(), b::connectTimeout);
+        definition.apply("call-timeout", s.getCallTimeout(), b::callTimeout);
         return b.build();
-    }
-
-    private static <T> void set(SinkDefinition definition, String key, @Nullable T value, Consumer<T> setter) {
-        if (value == null) {
-            return;
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw definition.invalid(key, value, String.valueOf(e.getMessage()));
-        }
     }
 
     /**
