@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -60,6 +62,15 @@ abstract class ElasticsearchNode implements BeforeAllCallback {
      */
     abstract String[] deprecatedPost();
 
+    /**
+     * The {@code Authorization} header the administrator's requests carry; none by default, for a node whose security
+     * is switched off.
+     */
+    @Nullable
+    String adminAuthorization() {
+        return null;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         server = context.getRoot()
@@ -76,7 +87,8 @@ abstract class ElasticsearchNode implements BeforeAllCallback {
                         Server.class);
     }
 
-    private Server server() {
+    /** The started node. */
+    Server server() {
         Server s = server;
         if (s == null) {
             throw new IllegalStateException("the node starts before all tests of a class");
@@ -115,11 +127,12 @@ abstract class ElasticsearchNode implements BeforeAllCallback {
         RequestBody requestBody = body == null && !needsBody
                 ? null
                 : RequestBody.create((body == null ? "" : body).getBytes(StandardCharsets.UTF_8), JSON);
-        Request request = new Request.Builder()
-                .url(url() + path)
-                .method(method, requestBody)
-                .build();
-        try (Response response = admin.newCall(request).execute()) {
+        Request.Builder request = new Request.Builder().url(url() + path).method(method, requestBody);
+        String authorization = adminAuthorization();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try (Response response = admin.newCall(request.build()).execute()) {
             String text = response.body().string();
             JsonNode node = text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
             if (node.isObject()) {
@@ -139,6 +152,22 @@ abstract class ElasticsearchNode implements BeforeAllCallback {
 
     void refresh(String index) {
         call("POST", "/" + index + "-*/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+    }
+
+    /** The {@code _id} of every document in the prefix's indices, each as often as it occurs there. */
+    List<String> documentIds(String index) {
+        refresh(index);
+        JsonNode hits = call(
+                        "POST",
+                        "/" + index + "-*/_search?ignore_unavailable=true&allow_no_indices=true",
+                        "{\"size\":10000,\"_source\":false}")
+                .path("hits")
+                .path("hits");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode hit : hits) {
+            ids.add(hit.path("_id").asText());
+        }
+        return ids;
     }
 
     /** The {@code _source} of every document in the prefix's indices, oldest event first. */
