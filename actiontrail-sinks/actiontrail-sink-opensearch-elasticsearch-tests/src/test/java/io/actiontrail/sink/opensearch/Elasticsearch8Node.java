@@ -1,5 +1,7 @@
 package io.actiontrail.sink.opensearch;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -342,29 +345,26 @@ class Elasticsearch8Node extends ElasticsearchNode {
             OkHttpClient client = new OkHttpClient.Builder()
                     .callTimeout(Duration.ofSeconds(5))
                     .build();
-            long deadline = System.nanoTime() + STARTUP.toNanos();
             Request.Builder health = new Request.Builder()
                     .url("http://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=1s");
             if (authorization != null) {
                 health.header("Authorization", authorization);
             }
             try {
-                while (System.nanoTime() < deadline) {
+                await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("Elasticsearch " + VERSION + " exited with "
                                 + process.exitValue() + " while starting:\n" + tail());
                     }
                     try (Response response = client.newCall(health.build()).execute()) {
-                        if (response.code() == 200) {
-                            return;
-                        }
+                        return response.code() == 200;
                     } catch (IOException notYet) {
-                        // not listening yet
+                        return false; // not listening yet
                     }
-                    sleep(Duration.ofMillis(500));
-                }
+                });
+            } catch (ConditionTimeoutException e) {
                 throw new IllegalStateException(
-                        "Elasticsearch " + VERSION + " did not start within " + STARTUP + ":\n" + tail());
+                        "Elasticsearch " + VERSION + " did not start within " + STARTUP + ":\n" + tail(), e);
             } finally {
                 client.dispatcher().executorService().shutdown();
                 client.connectionPool().evictAll();
@@ -374,15 +374,6 @@ class Elasticsearch8Node extends ElasticsearchNode {
         private String tail() throws IOException {
             List<String> lines = Files.readAllLines(console, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-
-        private static void sleep(Duration duration) {
-            try {
-                Thread.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while Elasticsearch starts", e);
-            }
         }
 
         @Override
