@@ -1,9 +1,18 @@
 package io.actiontrail;
 
+import io.actiontrail.internal.Warnings;
+import io.actiontrail.internal.capture.AuditingHandler;
+import io.actiontrail.internal.capture.CallCapture;
+import io.actiontrail.internal.capture.EventLines;
+import io.actiontrail.internal.capture.Snapshotter;
+import io.actiontrail.internal.codec.EventEncoder;
+import io.actiontrail.internal.codec.Redaction;
+import io.actiontrail.internal.delivery.Pipeline;
+import io.actiontrail.internal.journal.Journal;
+import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
-import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
 import java.lang.reflect.Proxy;
@@ -11,7 +20,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +58,7 @@ import org.jspecify.annotations.Nullable;
 public final class ActionTrail implements AutoCloseable, EventStore {
 
     /** The keys whose values are redacted by default: matched case-insensitively, ignoring separators, anywhere. */
-    public static final Set<String> DEFAULT_REDACT_KEYS = Snapshotter.Redaction.DEFAULT_KEYS;
+    public static final Set<String> DEFAULT_REDACT_KEYS = Redaction.DEFAULT_KEYS;
 
     /** The default cap on one encoded event: 256 KiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
@@ -81,8 +89,8 @@ public final class ActionTrail implements AutoCloseable, EventStore {
     private final String eventSource;
     private final Clock clock;
     private final Snapshotter snapshotter;
+    private final CallCapture calls;
     private final Journal.Encoding encoding;
-    private final EventEncoder encoder;
     private final Pipeline pipeline;
     private final DeliveryListener listener;
     private final Warnings warnings;
@@ -98,15 +106,25 @@ public final class ActionTrail implements AutoCloseable, EventStore {
         this.eventSource = builder.eventSource != null ? builder.eventSource : localHostName();
         this.clock = builder.clock;
         this.snapshotter = new Snapshotter(
-                Snapshotter.Redaction.of(builder.redactKeys),
+                Redaction.of(builder.redactKeys),
                 builder.maxDepth,
                 builder.maxStringLength,
                 builder.maxCollectionElements,
                 Snapshotter.DEFAULT_MAX_NODES);
-        this.encoder = new EventEncoder(builder.maxEventBytes);
-        this.encoding = this::encode;
+        this.calls = new CallCapture(snapshotter, clock, new CallCapture.Recorder() {
+            @Override
+            public void record(AuditEvent event) {
+                ActionTrail.this.record(event);
+            }
+
+            @Override
+            public void failed(String eventName, Throwable error) {
+                drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + eventName + " failed: " + error, error);
+            }
+        });
         this.listener = builder.listener;
         this.warnings = new Warnings();
+        this.encoding = new EventLines(new EventEncoder(builder.maxEventBytes), warnings);
         this.shutdownTimeout = builder.shutdownTimeout;
         this.pipeline = new Pipeline(
                 builder.journalSettings(), List.copyOf(builder.trails.values()), clock, listener, warnings);
@@ -171,33 +189,6 @@ public final class ActionTrail implements AutoCloseable, EventStore {
         recorded.increment();
     }
 
-    /**
-     * Encodes an event into its journal line, on the caller's thread or on the journal writer's. Never throws: an
-     * event that cannot be encoded still takes its place in the journal, as its envelope with the error, so that
-     * what was routed to each trail is what the trail finds.
-     */
-    private AuditRecord encode(AuditEvent event) {
-        EventEncoder.Encoded encoded;
-        try {
-            encoded = encoder.encode(event);
-        } catch (RuntimeException | StackOverflowError e) {
-            warnings.warn(
-                    "encoding-failed",
-                    "ActionTrail: event " + event.eventName() + " could not be encoded (" + e
-                            + "); it is recorded without its free-form objects",
-                    e);
-            encoded = encoder.encodeEnvelope(event, e);
-        }
-        if (encoded.truncated()) {
-            warnings.warn(
-                    "truncated",
-                    "ActionTrail: event " + event.eventName() + " exceeded the size cap and was truncated; the"
-                            + " event carries a truncation marker");
-        }
-        AuditEvent stored = encoded.event();
-        return AuditRecord.ofEncoded(stored.eventId(), stored.eventTime(), encoded.json());
-    }
-
     /** Fills defaults and context, and redacts the free-form objects. */
     private AuditEvent complete(AuditEvent e, AuditContext context) {
         AuditEvent.Builder b = e.toBuilder();
@@ -253,59 +244,6 @@ public final class ActionTrail implements AutoCloseable, EventStore {
         return e.withParts(request, response, additional);
     }
 
-    /** Records one call of an audited method; called by the proxy's handler, never throws. */
-    void recordCall(
-            AuditingHandler.Plan plan,
-            @Nullable Object[] args,
-            @Nullable Object result,
-            @Nullable Throwable failure,
-            Instant start,
-            long elapsedNanos) {
-        try {
-            AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
-                    .eventTime(start)
-                    .eventRW(plan.eventRW())
-                    .eventType(plan.eventType())
-                    .eventCategory(plan.eventCategory())
-                    .durationMs(elapsedNanos / 1_000_000);
-            boolean hasResult = failure == null;
-            if (plan.resourceType() != null
-                    && (hasResult || !plan.resourceType().usesResult())) {
-                b.resourceType(plan.resourceType().evaluate(args, result));
-            }
-            if (plan.resourceName() != null
-                    && (hasResult || !plan.resourceName().usesResult())) {
-                b.resourceName(plan.resourceName().evaluate(args, result));
-            }
-            Map<String, @Nullable Object> request =
-                    plan.captureArgs() ? AuditingHandler.parameters(plan, args, snapshotter) : null;
-            Map<String, @Nullable Object> response = null;
-            if (plan.captureResult() && hasResult) {
-                Object snapshot = snapshotter.snapshot(result);
-                if (snapshot instanceof Map<?, ?>) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, @Nullable Object> map = (Map<String, @Nullable Object>) snapshot;
-                    response = map;
-                } else {
-                    LinkedHashMap<String, @Nullable Object> wrapped = new LinkedHashMap<>();
-                    wrapped.put("result", snapshot);
-                    response = JsonTree.adoptObject(wrapped);
-                }
-            }
-            if (failure != null) {
-                b.failure(failure);
-            }
-            // the trees are snapshotted with this instance's limits and keys: the builder's setters would redo it
-            record(b.parts(request, response, null).build());
-        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + plan.eventName() + " failed: " + e, e);
-        }
-    }
-
-    Instant now() {
-        return clock.instant();
-    }
-
     /**
      * Returns a proxy of {@code target} that records an event for every call of a method annotated
      * {@link Audited}, on the interface or on the target's implementation. Other methods pass through unchanged.
@@ -320,7 +258,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
             throw new IllegalArgumentException("proxy needs an interface, not " + type.getName()
                     + "; in Spring, the starter audits @Audited bean methods directly");
         }
-        AuditingHandler handler = AuditingHandler.create(this, type, target);
+        AuditingHandler handler = AuditingHandler.create(calls, type, target);
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(proxy);
     }

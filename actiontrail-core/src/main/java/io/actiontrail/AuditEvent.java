@@ -1,5 +1,10 @@
 package io.actiontrail;
 
+import io.actiontrail.internal.Failures;
+import io.actiontrail.internal.capture.Snapshotter;
+import io.actiontrail.internal.codec.EventCodec;
+import io.actiontrail.internal.codec.JsonTree;
+import io.actiontrail.internal.codec.ModelAccess;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,6 +79,24 @@ public record AuditEvent(
 
     /** The schema version written by this library. */
     public static final String CURRENT_VERSION = "1.0";
+
+    static {
+        ModelAccess.install(new ModelAccess() {
+            @Override
+            public Builder newBuilder() {
+                return new Builder();
+            }
+
+            @Override
+            public Builder parts(
+                    Builder builder,
+                    @Nullable Map<String, @Nullable Object> requestParameters,
+                    @Nullable Map<String, @Nullable Object> responseElements,
+                    @Nullable Map<String, @Nullable Object> additionalEventData) {
+                return builder.parts(requestParameters, responseElements, additionalEventData);
+            }
+        });
+    }
 
     /** Validates the event, truncates the time to milliseconds and makes every nested value immutable. */
     public AuditEvent {

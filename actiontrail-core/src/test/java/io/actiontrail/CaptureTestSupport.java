@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /** Shared fixtures of the capture tests: a recording sink and an ActionTrail wired to it. */
-final class CaptureTestSupport {
+public final class CaptureTestSupport {
 
     private CaptureTestSupport() {}
 
@@ -122,14 +122,14 @@ final class CaptureTestSupport {
 
     /** Returns a JSON value as an object, failing the test when it is not one. */
     @SuppressWarnings("unchecked") // JSON trees have string keys
-    static Map<String, @Nullable Object> asObject(@Nullable Object value) {
+    public static Map<String, @Nullable Object> asObject(@Nullable Object value) {
         assertThat(value).isInstanceOf(Map.class);
         return (Map<String, @Nullable Object>) Objects.requireNonNull(value);
     }
 
     /** Returns a JSON value as an array, failing the test when it is not one. */
     @SuppressWarnings("unchecked") // JSON arrays hold JSON values
-    static List<@Nullable Object> asArray(@Nullable Object value) {
+    public static List<@Nullable Object> asArray(@Nullable Object value) {
         assertThat(value).isInstanceOf(List.class);
         return (List<@Nullable Object>) Objects.requireNonNull(value);
     }

@@ -4,6 +4,8 @@ import static io.actiontrail.CaptureTestSupport.requestParameters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actiontrail.CaptureTestSupport.Harness;
+import io.actiontrail.internal.Failures;
+import io.actiontrail.internal.codec.EventEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package io.actiontrail.spring;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.sink.AuditSink;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.sink.s3.S3AuditSink;

@@ -3,7 +3,7 @@ package io.actiontrail.spring;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.EventType;
 import io.actiontrail.sink.AuditSink;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.actiontrail.spring;
 
 import io.actiontrail.sink.AuditSink;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import org.slf4j.event.Level;
 
 /** Creates {@code type: slf4j} sinks: {@code logger-name} and {@code level}. Thread-safe. */

@@ -9,7 +9,7 @@ import io.actiontrail.Durability;
 import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.sink.AuditSink;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.test.InMemoryAuditSink;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;

@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -14,7 +14,7 @@ import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.DeliveryException;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

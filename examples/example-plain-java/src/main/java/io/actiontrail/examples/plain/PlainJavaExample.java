@@ -6,7 +6,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.EventType;
 import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
-import io.actiontrail.sink.Slf4jAuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;

@@ -1,0 +1,242 @@
+package io.actiontrail.internal.capture;
+
+import io.actiontrail.internal.InternalApi;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A resource expression of {@link Audited}: a literal, or a property path over the call such as {@code #order.id},
+ * {@code #args[0].id}, {@code #p0}, {@code #result.items[0].sku}. Parsed and checked once per method; evaluation
+ * never throws. Immutable and thread-safe.
+ */
+@InternalApi
+public final class Expression {
+
+    private static final Map<Class<?>, Map<String, Accessor>> ACCESSORS = new ConcurrentHashMap<>();
+
+    private final String source;
+    private final @Nullable String literal;
+    private final int argIndex; // -1 for #result
+    private final List<Object> path; // String property names and Integer indexes
+
+    private Expression(String source, @Nullable String literal, int argIndex, List<Object> path) {
+        this.source = source;
+        this.literal = literal;
+        this.argIndex = argIndex;
+        this.path = path;
+    }
+
+    /**
+     * Parses an expression for {@code method}; returns {@code null} for an empty one.
+     *
+     * @throws IllegalArgumentException if the expression is malformed or names no parameter of the method
+     */
+    static @Nullable Expression parse(String source, Method method) {
+        if (source.isEmpty()) {
+            return null;
+        }
+        if (!source.startsWith("#")) {
+            return new Expression(source, source, 0, List.of());
+        }
+        int i = 1;
+        int start = i;
+        while (i < source.length() && Character.isJavaIdentifierPart(source.charAt(i))) {
+            i++;
+        }
+        String root = source.substring(start, i);
+        if (root.isEmpty()) {
+            throw invalid(source, method, "expected a name after '#'");
+        }
+        List<Object> path = new ArrayList<>();
+        int argIndex;
+        if (root.equals("result")) {
+            if (method.getReturnType() == void.class) {
+                throw invalid(source, method, "#result is used but the method returns void");
+            }
+            argIndex = -1;
+        } else if (root.equals("args")) {
+            if (i >= source.length() || source.charAt(i) != '[') {
+                throw invalid(source, method, "#args must be indexed, as in #args[0]");
+            }
+            int close = source.indexOf(']', i);
+            argIndex = index(source, method, i, close);
+            i = close + 1;
+        } else if (root.matches("[pa]\\d+")) {
+            argIndex = Integer.parseInt(root.substring(1));
+        } else {
+            argIndex = parameterIndex(root, method, source);
+        }
+        if (argIndex >= method.getParameterCount()) {
+            throw invalid(source, method, "the method has only " + method.getParameterCount() + " parameters");
+        }
+        while (i < source.length()) {
+            char c = source.charAt(i);
+            if (c == '.') {
+                int s = ++i;
+                while (i < source.length() && Character.isJavaIdentifierPart(source.charAt(i))) {
+                    i++;
+                }
+                if (s == i) {
+                    throw invalid(source, method, "expected a property name after '.'");
+                }
+                path.add(source.substring(s, i));
+            } else if (c == '[') {
+                int close = source.indexOf(']', i);
+                path.add(index(source, method, i, close));
+                i = close + 1;
+            } else {
+                throw invalid(source, method, "unexpected '" + c + "' at position " + i);
+            }
+        }
+        return new Expression(source, null, argIndex, List.copyOf(path));
+    }
+
+    private static int index(String source, Method method, int open, int close) {
+        if (close < 0) {
+            throw invalid(source, method, "missing ']'");
+        }
+        try {
+            int index = Integer.parseInt(source.substring(open + 1, close).trim());
+            if (index < 0) {
+                throw invalid(source, method, "negative index");
+            }
+            return index;
+        } catch (NumberFormatException e) {
+            throw invalid(source, method, "index must be a number");
+        }
+    }
+
+    private static int parameterIndex(String name, Method method, String source) {
+        Parameter[] parameters = method.getParameters();
+        for (int p = 0; p < parameters.length; p++) {
+            if (parameters[p].getName().equals(name)) {
+                return p;
+            }
+        }
+        boolean namesKnown = parameters.length == 0 || parameters[0].isNamePresent();
+        throw invalid(
+                source,
+                method,
+                "no parameter named '" + name + "'"
+                        + (namesKnown
+                                ? ""
+                                : "; parameter names are not in the class file: compile with -parameters or use"
+                                        + " #args[N]"));
+    }
+
+    private static IllegalArgumentException invalid(String source, Method method, String why) {
+        return new IllegalArgumentException("invalid @Audited expression '" + source + "' on "
+                + method.getDeclaringClass().getSimpleName() + "." + method.getName() + ": " + why);
+    }
+
+    public boolean usesResult() {
+        return literal == null && argIndex < 0;
+    }
+
+    /** Evaluates the expression; {@code null} when a step meets null, or a placeholder when a step fails. */
+    @Nullable
+    public String evaluate(@Nullable Object[] args, @Nullable Object result) {
+        if (literal != null) {
+            return literal;
+        }
+        Object value = argIndex < 0 ? result : args[argIndex];
+        try {
+            for (Object step : path) {
+                if (value == null) {
+                    return null;
+                }
+                value = step instanceof Integer index ? element(value, index) : property(value, (String) step);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable cause =
+                    e.getCause() != null && e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            return "<" + source + " failed: " + cause.getClass().getSimpleName() + ">";
+        }
+        if (value == null) {
+            return null;
+        }
+        try {
+            return String.valueOf(value);
+        } catch (RuntimeException e) {
+            return "<" + source + " failed: " + e.getClass().getSimpleName() + ">";
+        }
+    }
+
+    private static @Nullable Object element(Object value, int index) {
+        if (value instanceof List<?> list) {
+            return index < list.size() ? list.get(index) : null;
+        }
+        if (value.getClass().isArray()) {
+            return index < Array.getLength(value) ? Array.get(value, index) : null;
+        }
+        throw new IllegalArgumentException("not indexable: " + value.getClass().getName());
+    }
+
+    private static @Nullable Object property(Object value, String name) throws ReflectiveOperationException {
+        if (value instanceof Map<?, ?> map) {
+            return map.get(name);
+        }
+        Accessor accessor = ACCESSORS
+                .computeIfAbsent(value.getClass(), c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> Accessor.find(value.getClass(), n));
+        return accessor.read(value);
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+
+    /** Reads one named property: a record component or no-arg method, a getter, or a public field. */
+    private record Accessor(
+            @Nullable Method method, @Nullable Field field, String name) {
+        static Accessor find(Class<?> type, String name) {
+            String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            for (String candidate : new String[] {name, "get" + cap, "is" + cap}) {
+                try {
+                    Method m = type.getMethod(candidate);
+                    if (m.getReturnType() != void.class && !Modifier.isStatic(m.getModifiers())) {
+                        trySetAccessible(m);
+                        return new Accessor(m, null, name);
+                    }
+                } catch (NoSuchMethodException e) {
+                    // try the next form
+                }
+            }
+            try {
+                Field f = type.getField(name);
+                trySetAccessible(f);
+                return new Accessor(null, f, name);
+            } catch (NoSuchFieldException e) {
+                return new Accessor(null, null, name);
+            }
+        }
+
+        private static void trySetAccessible(java.lang.reflect.AccessibleObject member) {
+            try {
+                member.setAccessible(true);
+            } catch (RuntimeException e) {
+                // public members of exported types still work without it
+            }
+        }
+
+        @Nullable
+        Object read(Object target) throws ReflectiveOperationException {
+            if (method != null) {
+                return method.invoke(target);
+            }
+            if (field != null) {
+                return field.get(target);
+            }
+            throw new NoSuchFieldException(name);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.actiontrail.internal.journal;
+
+import io.actiontrail.AuditEvent;
+import io.actiontrail.internal.InternalApi;
+import io.actiontrail.internal.codec.LineFields;
+import io.actiontrail.sink.AuditRecord;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ordered store every recorded event is appended to once, and that every shipper and lookup reads. Positions
+ * ("sequence numbers") start at 0 and grow by one per event. The readable head is the position after the last event
+ * readers may see; shippers wait on it. The delivery engine uses this interface without knowing whether the events
+ * are on disk ({@link DiskJournal}) or in memory ({@link MemoryJournal}). Implementations are thread-safe.
+ */
+@InternalApi
+public interface Journal extends AutoCloseable {
+
+    /** One event read for a shipper. Immutable. */
+    final class Entry {
+        public final long seq;
+        public final AuditRecord record;
+        public final long routes;
+        public final long readyNanos;
+
+        Entry(long seq, AuditRecord record, long routes, long readyNanos) {
+            this.seq = seq;
+            this.record = record;
+            this.routes = routes;
+            this.readyNanos = readyNanos;
+        }
+    }
+
+    /** What a journal needs of each shipper that reads it. */
+    interface Reader {
+        /** The shipper's bit in the routes of {@link MemoryJournal} entries. */
+        long mask();
+
+        /** Whether the event at {@code seq} with these attributes goes to this shipper (disk journal). */
+        boolean routes(long seq, LineFields fields);
+
+        /** The next position to read; read and written only under the journal's reader discipline. */
+        long readPosition();
+
+        void readPosition(long position);
+
+        /** Told of events the journal deleted before this reader read them. */
+        void lost(long events, String reason, String detail);
+    }
+
+    /** The outcome of one {@link #read}: the next position, and whether the limits stopped the read. */
+    record Read(long next, boolean full) {}
+
+    /** Visits journaled lines newest first; returns {@code false} to stop. */
+    interface LineVisitor {
+        boolean visit(long seq, byte[] utf8, int offset, int length);
+    }
+
+    /** A random id, so that lookup tokens of another journal are recognised. */
+    String id();
+
+    /**
+     * Appends one encoded event. The router is asked, with the position assigned and under the append lock, which
+     * shippers the event goes to. Returns the position, or -1 if the journal could not take the event (the caller
+     * counts the drop).
+     */
+    long append(AuditRecord record, Router router);
+
+    /**
+     * Appends one event that {@code encoding} turns into its line. This default encodes at once; a journal with a
+     * writer thread may leave the encoding to it, so that the caller pays only for queueing.
+     */
+    default long append(AuditEvent event, Encoding encoding, Router router) {
+        return append(encoding.encode(event), router);
+    }
+
+    /** Turns an event into its journal line. Never throws; thread-safe. */
+    interface Encoding {
+        AuditRecord encode(AuditEvent event);
+    }
+
+    /** Decides, under the append lock, which shippers an appended event goes to. */
+    interface Router {
+        /** Returns the route bits of the event at {@code seq}; counts it for each routed shipper. */
+        long route(long seq);
+    }
+
+    /** Runs {@code action} under the append lock with the position the next append gets. */
+    void atHead(HeadAction action);
+
+    /** An action run at the journal's head. */
+    interface HeadAction {
+        void run(long nextSeq);
+    }
+
+    /** Returns the oldest position still held. */
+    long firstSeq();
+
+    /** Returns the position the next append gets. */
+    long nextSeq();
+
+    /**
+     * Reads the entries routed to {@code reader} from its read position on, up to {@code maxEvents} and
+     * {@code maxBytes} more, into {@code out}, and moves the reader's position past what was read. An entry larger
+     * than {@code maxBytes} is read only into an empty {@code out}, so that it travels alone. Never waits for
+     * appends.
+     */
+    Read read(Reader reader, int maxEvents, long maxBytes, List<Entry> out);
+
+    /** Returns the event time of the oldest entry routed to {@code reader} at or after {@code from}. */
+    @Nullable
+    Instant oldestRouted(Reader reader, long from);
+
+    /**
+     * Visits the lines before position {@code before} whose event time may lie in {@code [fromMillis, toMillis)},
+     * newest first; a line outside the range may be visited too, the visitor checks.
+     */
+    void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor);
+
+    /** Returns how many lines {@link #scanBackwards} has visited since the journal was opened; for tests. */
+    long linesScanned();
+
+    /** Whether events are lost when the process ends. */
+    boolean volatileStorage();
+
+    /** Releases the journal; appends after close are refused. */
+    @Override
+    void close();
+
+    /** Returns the readable head: readers see every position before it. */
+    long head();
+
+    /** Waits until the head passes {@code position}, a {@link #wakeAll()}, or the timeout. */
+    void awaitData(long position, long timeoutNanos) throws InterruptedException;
+
+    /**
+     * Waits for a lingering batch: until the timeout, a {@link #wakeAll()}, or until the head moves {@code events}
+     * past {@code position} or by {@code bytes} (enough to fill the batch). Smaller appends do not wake this wait, so
+     * a batch that fills slowly costs one wake-up, not one per event.
+     */
+    void awaitLinger(long position, long timeoutNanos, long events, long bytes) throws InterruptedException;
+
+    /** Waits until the head reaches {@code position} or the timeout; returns whether it did. */
+    boolean awaitHead(long position, long timeoutNanos) throws InterruptedException;
+
+    /** Wakes every waiting reader: for flush and close. */
+    void wakeAll();
+}
