@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /** Durable file operations of the journal: atomic replace and directory fsync. Stateless and thread-safe. */
 @InternalApi
@@ -59,6 +60,17 @@ public final class Files2 {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {
             // some platforms and file systems cannot open or sync a directory; the rename itself is still atomic
+        }
+    }
+
+    /** Closes {@code closeable}, ignoring what it throws: for cleanup on paths that already failed or are ending. */
+    public static void closeQuietly(@Nullable AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing more to release
+            }
         }
     }
 }

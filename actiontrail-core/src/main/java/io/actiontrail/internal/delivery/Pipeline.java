@@ -506,7 +506,7 @@ public final class Pipeline {
             Thread.currentThread().interrupt();
         }
         closing = true;
-        journal.wakeAll();
+        journal.releaseReaders();
         sleepLock.lock();
         try {
             wake.signalAll();

@@ -20,6 +20,8 @@ abstract class AbstractJournal implements Journal {
     private long lingerWakeSeq = Long.MAX_VALUE;
 
     private long lingerWakeBytes = Long.MAX_VALUE;
+    /** Set once readers are to stop waiting for good: no wait starts after it, so no wake-up can be missed. */
+    private boolean released;
 
     /** How many lines {@link #scanBackwards} has handed to visitors: what the time index did not skip. */
     private final LongAdder linesScanned = new LongAdder();
@@ -68,7 +70,7 @@ abstract class AbstractJournal implements Journal {
     public final void awaitData(long position, long timeoutNanos) throws InterruptedException {
         headLock.lock();
         try {
-            if (head > position) {
+            if (head > position || released) {
                 return;
             }
             idleWaiters++;
@@ -94,7 +96,7 @@ abstract class AbstractJournal implements Journal {
         headLock.lock();
         try {
             long wakeSeq = position + Math.max(1, events);
-            if (head >= wakeSeq) {
+            if (head >= wakeSeq || released) {
                 return; // enough was published since the caller read
             }
             lingerWakeSeq = Math.min(lingerWakeSeq, wakeSeq);
@@ -134,6 +136,17 @@ abstract class AbstractJournal implements Journal {
     public final void wakeAll() {
         headLock.lock();
         try {
+            advanced.signalAll();
+        } finally {
+            headLock.unlock();
+        }
+    }
+
+    @Override
+    public final void releaseReaders() {
+        headLock.lock();
+        try {
+            released = true;
             advanced.signalAll();
         } finally {
             headLock.unlock();

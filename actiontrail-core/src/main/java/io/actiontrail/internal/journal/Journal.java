@@ -146,4 +146,10 @@ public interface Journal extends AutoCloseable {
 
     /** Wakes every waiting reader: for flush and close. */
     void wakeAll();
+
+    /**
+     * Wakes every waiting reader and makes every later {@link #awaitData} and {@link #awaitLinger} return at once:
+     * for close, so that a reader that checked for close just before it is called cannot then wait out its linger.
+     */
+    void releaseReaders();
 }

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,6 +31,12 @@ final class Segment {
     static final int BLOCK_BYTES = 64 * 1024;
     static final String SUFFIX = ".jsonl";
     static final String INDEX_SUFFIX = ".idx";
+    /** How much of a segment one read takes at first; a longer line grows the buffer. */
+    private static final int READ_BYTES = 256 * 1024;
+
+    /** A line longer than this cannot be an event: it is skipped as corrupt. */
+    private static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
+
     private static final int INDEX_MAGIC = 0x41544931; // "ATI1"
     private static final DateTimeFormatter NAME_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -63,6 +70,15 @@ final class Segment {
         this.createdMillis = createdMillis;
         this.endSeq = firstSeq;
         this.lastWriteMillis = createdMillis;
+    }
+
+    /** Creates an empty segment file; its directory entry is made durable by the caller or the next fsync. */
+    static Segment create(Path dir, Clock clock, long firstSeq) throws IOException {
+        long now = clock.millis();
+        Segment segment = new Segment(dir.resolve(Segment.fileName(firstSeq, now)), firstSeq, now);
+        Files.newByteChannel(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                .close();
+        return segment;
     }
 
     static String fileName(long firstSeq, long createdMillis) {
@@ -289,6 +305,82 @@ final class Segment {
             }
         }
         return buffer.position() == length ? buffer.array() : Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    // ---------------------------------------------------------------- line reading
+
+    /** Receives one line; returns {@code false} to stop. */
+    interface LineHandler {
+        boolean line(byte[] buf, int offset, int length, long fileOffset) throws IOException;
+    }
+
+    /** Receives one line with its position; returns {@code false} to stop. */
+    interface PositionedLine {
+        boolean line(long seq, byte[] buf, int offset, int length);
+    }
+
+    /**
+     * Calls {@code handler} for every complete line between {@code from} and {@code to}; returns how many lines could
+     * not be parsed by the caller's count (here: lines too long to hold, skipped).
+     */
+    long forEachLine(long from, long to, LineHandler handler) throws IOException {
+        FileChannel channel = channel();
+        byte[] buf = new byte[READ_BYTES];
+        int filled = 0;
+        long bufOffset = from; // file offset of buf[0]
+        long skipped = 0;
+        boolean skipping = false;
+        while (true) {
+            long readAt = bufOffset + filled;
+            if (readAt >= to) {
+                return skipped; // bytes after the last newline are an incomplete line
+            }
+            int want = (int) Math.min(buf.length - filled, to - readAt);
+            int n = channel.read(ByteBuffer.wrap(buf, filled, want), readAt);
+            if (n <= 0) {
+                return skipped;
+            }
+            filled += n;
+            int start = 0;
+            for (int i = 0; i < filled; i++) {
+                if (buf[i] != '\n') {
+                    continue;
+                }
+                if (skipping) {
+                    skipping = false;
+                } else if (!handler.line(buf, start, i - start, bufOffset + start)) {
+                    return skipped;
+                }
+                start = i + 1;
+            }
+            if (start == 0 && filled == buf.length) {
+                if (buf.length < MAX_LINE_BYTES) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    continue;
+                }
+                skipping = true; // a line longer than any event can be: corrupt, skip to the next newline
+                skipped++;
+                bufOffset += filled;
+                filled = 0;
+                continue;
+            }
+            System.arraycopy(buf, start, buf, 0, filled - start);
+            bufOffset += start;
+            filled -= start;
+        }
+    }
+
+    /** Calls {@code handler} for the lines of a segment at positions from {@code from} up to {@code limit}. */
+    void forEachLineFrom(long from, long limit, PositionedLine handler) throws IOException {
+        Segment.Block block = blockOf(Math.max(from, firstSeq));
+        long[] seq = {block == null ? firstSeq : block.seq()};
+        forEachLine(block == null ? 0 : block.offset(), size(), (buf, off, len, at) -> {
+            long s = seq[0]++;
+            if (s >= limit) {
+                return false;
+            }
+            return s < from || handler.line(s, buf, off, len);
+        });
     }
 
     @Override
