@@ -4,11 +4,11 @@ import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.capture.AuditingHandler;
 import io.actiontrail.internal.capture.CallCapture;
 import io.actiontrail.internal.capture.EventLines;
+import io.actiontrail.internal.capture.EventRecorder;
 import io.actiontrail.internal.capture.Snapshotter;
 import io.actiontrail.internal.codec.EventEncoder;
 import io.actiontrail.internal.codec.Redaction;
 import io.actiontrail.internal.delivery.Pipeline;
-import io.actiontrail.internal.journal.Journal;
 import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
@@ -22,17 +22,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,8 +50,11 @@ import org.jspecify.annotations.Nullable;
  * {@link DeliveryListener}), never lost silently.
  *
  * <p>Thread-safe.
+ *
+ * <p>Over 500 lines because of its builder: the façade delegates every job to the engine, and the builder, which
+ * users reach as {@code ActionTrail.builder()}, documents and checks each setting where users read it.
  */
-public final class ActionTrail implements AutoCloseable, EventStore {
+public final class ActionTrail implements AutoCloseable {
 
     /** The keys whose values are redacted by default: matched case-insensitively, ignoring separators, anywhere. */
     public static final Set<String> DEFAULT_REDACT_KEYS = Redaction.DEFAULT_KEYS;
@@ -84,50 +83,37 @@ public final class ActionTrail implements AutoCloseable, EventStore {
     /** The default time {@link #close()} waits for pending deliveries: 10 seconds. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final String serviceName;
-    private final @Nullable String region;
-    private final String eventSource;
-    private final Clock clock;
-    private final Snapshotter snapshotter;
+    private final EventRecorder recorder;
     private final CallCapture calls;
-    private final Journal.Encoding encoding;
     private final Pipeline pipeline;
-    private final DeliveryListener listener;
-    private final Warnings warnings;
+    private final EventStore eventStore;
     private final Duration shutdownTimeout;
     private final @Nullable Thread shutdownHook;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final LongAdder recorded = new LongAdder();
-    private final ConcurrentHashMap<String, LongAdder> captureDrops = new ConcurrentHashMap<>();
 
     private ActionTrail(Builder builder, String serviceName) {
-        this.serviceName = serviceName;
-        this.region = builder.region;
-        this.eventSource = builder.eventSource != null ? builder.eventSource : localHostName();
-        this.clock = builder.clock;
-        this.snapshotter = new Snapshotter(
+        Clock clock = builder.clock;
+        Warnings warnings = new Warnings();
+        Snapshotter snapshotter = new Snapshotter(
                 Redaction.of(builder.redactKeys),
                 builder.maxDepth,
                 builder.maxStringLength,
                 builder.maxCollectionElements,
                 Snapshotter.DEFAULT_MAX_NODES);
-        this.calls = new CallCapture(snapshotter, clock, new CallCapture.Recorder() {
-            @Override
-            public void record(AuditEvent event) {
-                ActionTrail.this.record(event);
-            }
-
-            @Override
-            public void failed(String eventName, Throwable error) {
-                drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + eventName + " failed: " + error, error);
-            }
-        });
-        this.listener = builder.listener;
-        this.warnings = new Warnings();
-        this.encoding = new EventLines(new EventEncoder(builder.maxEventBytes), warnings);
         this.shutdownTimeout = builder.shutdownTimeout;
         this.pipeline = new Pipeline(
-                builder.journalSettings(), List.copyOf(builder.trails.values()), clock, listener, warnings);
+                builder.journalSettings(), List.copyOf(builder.trails.values()), clock, builder.listener, warnings);
+        this.recorder = new EventRecorder(
+                new EventRecorder.Defaults(
+                        serviceName,
+                        builder.region,
+                        builder.eventSource != null ? builder.eventSource : localHostName()),
+                snapshotter,
+                new EventLines(new EventEncoder(builder.maxEventBytes), warnings),
+                pipeline,
+                clock,
+                warnings);
+        this.calls = new CallCapture(snapshotter, clock, recorder);
+        this.eventStore = pipeline::lookup;
         this.pipeline.start(builder.threadFactory);
         if (builder.shutdownHook) {
             Thread hook = new Thread(this::close, "actiontrail-shutdown");
@@ -152,96 +138,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
      * {@link DeliveryListener}.
      */
     public void record(@Nullable AuditEvent event) {
-        if (event == null) {
-            drop(DeliveryListener.Dropped.INVALID, "record(null) was called", null);
-            return;
-        }
-        try {
-            if (closed.get()) {
-                drop(
-                        DeliveryListener.Dropped.CLOSED,
-                        "an event was recorded after close(): " + event.eventName(),
-                        null);
-                return;
-            }
-            append(complete(event, AuditContext.current()));
-        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording an event failed: " + e, e);
-        }
-    }
-
-    private void append(AuditEvent event) {
-        if (!pipeline.append(event, encoding)) {
-            if (closed.get()) {
-                drop(
-                        DeliveryListener.Dropped.CLOSED,
-                        "an event was recorded during close(): " + event.eventName(),
-                        null);
-            } else {
-                drop(
-                        DeliveryListener.Dropped.DISK_FULL,
-                        "the journal cannot write to disk and the memory reserved for that case is full; event "
-                                + event.eventName() + " was not recorded",
-                        null);
-            }
-            return;
-        }
-        recorded.increment();
-    }
-
-    /** Fills defaults and context, and redacts the free-form objects. */
-    private AuditEvent complete(AuditEvent e, AuditContext context) {
-        AuditEvent.Builder b = e.toBuilder();
-        if (e.eventType() == null) {
-            b.eventType(context.eventType() != null ? context.eventType() : EventType.API_CALL);
-        }
-        if (e.eventRW() == null) {
-            b.eventRW(EventRW.WRITE);
-        }
-        if (e.eventCategory() == null) {
-            b.eventCategory(EventCategory.MANAGEMENT);
-        }
-        if (e.serviceName() == null) {
-            b.serviceName(serviceName);
-        }
-        if (e.eventSource() == null) {
-            b.eventSource(eventSource);
-        }
-        if (e.region() == null) {
-            b.region(region);
-        }
-        if (e.userIdentity() == null) {
-            b.userIdentity(context.identity() != null ? context.identity() : UserIdentity.anonymous());
-        }
-        if (e.sourceIpAddress() == null) {
-            b.sourceIpAddress(context.sourceIpAddress());
-        }
-        if (e.userAgent() == null) {
-            b.userAgent(context.userAgent());
-        }
-        if (e.requestId() == null) {
-            b.requestId(context.requestId());
-        }
-        if (e.outcome() == null) {
-            b.outcome(e.errorCode() != null ? Outcome.FAILURE : Outcome.SUCCESS);
-        }
-        AuditEvent filled = b.build();
-        return redact(filled);
-    }
-
-    private AuditEvent redact(AuditEvent e) {
-        Map<String, @Nullable Object> request =
-                e.requestParameters() == null ? null : snapshotter.redactTree(e.requestParameters());
-        Map<String, @Nullable Object> response =
-                e.responseElements() == null ? null : snapshotter.redactTree(e.responseElements());
-        Map<String, @Nullable Object> additional =
-                e.additionalEventData() == null ? null : snapshotter.redactTree(e.additionalEventData());
-        if (request == e.requestParameters()
-                && response == e.responseElements()
-                && additional == e.additionalEventData()) {
-            return e;
-        }
-        return e.withParts(request, response, additional);
+        recorder.record(event);
     }
 
     /**
@@ -279,9 +176,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
 
     /** Returns what the capture side recorded and could not record, by reason. */
     public CaptureStats captureStats() {
-        Map<String, Long> drops = new HashMap<>();
-        captureDrops.forEach((reason, count) -> drops.put(reason, count.sum()));
-        return new CaptureStats(recorded.sum(), drops);
+        return recorder.stats();
     }
 
     /**
@@ -311,9 +206,17 @@ public final class ActionTrail implements AutoCloseable, EventStore {
      * @throws IllegalArgumentException if the query's {@code nextToken} was not issued by this journal for the same
      *     filters
      */
-    @Override
     public LookupResult lookup(LookupQuery query) {
         return pipeline.lookup(query);
+    }
+
+    /**
+     * Returns the local journal as an {@link EventStore}: the same lookups as {@link #lookup}, for code written
+     * against the interface that a shared store (such as the OpenSearch sink's) also implements. Always the same
+     * instance.
+     */
+    public EventStore eventStore() {
+        return eventStore;
     }
 
     /** Returns the state of the local journal: its size, and whether it is degraded (disk full or failing). */
@@ -378,7 +281,7 @@ public final class ActionTrail implements AutoCloseable, EventStore {
     /** Like {@link #close()}, with the given timeout for pending deliveries. */
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        if (!closed.compareAndSet(false, true)) {
+        if (!recorder.close()) {
             return;
         }
         pipeline.close(timeout);
@@ -388,20 +291,6 @@ public final class ActionTrail implements AutoCloseable, EventStore {
             } catch (IllegalStateException e) {
                 // the JVM is already shutting down
             }
-        }
-    }
-
-    private void drop(String reason, String detail, @Nullable Throwable error) {
-        try {
-            captureDrops.computeIfAbsent(reason, r -> new LongAdder()).increment();
-            pipeline.notifyDropped(new DeliveryListener.Dropped(null, null, 1, reason, detail, clock.instant()));
-            if (error != null) {
-                warnings.warn("capture-" + reason, "ActionTrail: " + detail, error);
-            } else {
-                warnings.warn("capture-" + reason, "ActionTrail: " + detail);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            // counting must not throw into the caller either
         }
     }
 

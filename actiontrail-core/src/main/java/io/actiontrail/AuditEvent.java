@@ -95,6 +95,15 @@ public record AuditEvent(
                     @Nullable Map<String, @Nullable Object> additionalEventData) {
                 return builder.parts(requestParameters, responseElements, additionalEventData);
             }
+
+            @Override
+            public AuditEvent withParts(
+                    AuditEvent event,
+                    @Nullable Map<String, @Nullable Object> requestParameters,
+                    @Nullable Map<String, @Nullable Object> responseElements,
+                    @Nullable Map<String, @Nullable Object> additionalEventData) {
+                return event.withParts(requestParameters, responseElements, additionalEventData);
+            }
         });
     }
 

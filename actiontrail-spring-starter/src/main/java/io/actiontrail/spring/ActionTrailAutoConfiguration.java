@@ -2,11 +2,12 @@ package io.actiontrail.spring;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
+import io.actiontrail.query.EventStore;
 import io.actiontrail.sink.AuditSink;
-import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.sink.s3.S3AuditSink;
+import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.trail.Trail;
@@ -53,6 +54,13 @@ public final class ActionTrailAutoConfiguration {
 
     /** Creates the configuration; called by Spring. */
     public ActionTrailAutoConfiguration() {}
+
+    /** The local journal as an {@code EventStore}: what lookups read unless a shared store is made primary. */
+    @Bean
+    @ConditionalOnMissingBean(name = "actionTrailJournalEventStore")
+    public EventStore actionTrailJournalEventStore(ActionTrail actionTrail) {
+        return actionTrail.eventStore();
+    }
 
     /** The ActionTrail instance, closed (flushing pending deliveries) when the context closes. */
     @Bean(destroyMethod = "close")
@@ -194,8 +202,8 @@ public final class ActionTrailAutoConfiguration {
         }
 
         /**
-         * The store over the sink's indices; primary, because the {@link ActionTrail} bean is an {@code EventStore}
-         * too (the local journal).
+         * The store over the sink's indices; primary, because the local journal's {@code EventStore} bean is there
+         * too.
          */
         @Bean
         @Primary

@@ -66,9 +66,10 @@ class OpenSearchSinkPropertiesTest {
                             .contains("auth=basic actiontrail")
                             .contains("index=audit-orders")
                             .doesNotContain(PASSWORD);
-                    // without query-store, the EventStore bean is the ActionTrail: the local journal
+                    // without query-store, the EventStore bean is the ActionTrail's: the local journal
                     assertThat(context).doesNotHaveBean(OpenSearchEventStore.class);
-                    assertThat(context.getBean(EventStore.class)).isSameAs(context.getBean(ActionTrail.class));
+                    assertThat(context.getBean(EventStore.class))
+                            .isSameAs(context.getBean(ActionTrail.class).eventStore());
                 });
     }
 

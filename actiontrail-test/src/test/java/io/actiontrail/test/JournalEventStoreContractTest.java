@@ -27,7 +27,7 @@ final class JournalEventStoreContractTest extends EventStoreContract {
                 .build();
         actionTrail = created;
         events.forEach(created::record);
-        return created;
+        return created.eventStore();
     }
 
     @AfterEach

@@ -60,6 +60,9 @@ import org.jspecify.annotations.Nullable;
  * are honoured; values are read one property at a time, so one failing getter costs only its own value.
  *
  * <p>Thread-safe; immutable but for a bounded cache of which keys are secret.
+ *
+ * <p>Over 500 lines on purpose: every kind of value it meets (maps, collections, arrays, beans, records, the JDK's
+ * value types and the unsafe ones) and the limits that bound them form one set of rules, read in one place.
  */
 @InternalApi
 public final class Snapshotter {

@@ -23,6 +23,13 @@ public interface ModelAccess {
             @Nullable Map<String, @Nullable Object> responseElements,
             @Nullable Map<String, @Nullable Object> additionalEventData);
 
+    /** Returns {@code event} with the three free-form parts replaced as they are, without snapshot or redaction. */
+    AuditEvent withParts(
+            AuditEvent event,
+            @Nullable Map<String, @Nullable Object> requestParameters,
+            @Nullable Map<String, @Nullable Object> responseElements,
+            @Nullable Map<String, @Nullable Object> additionalEventData);
+
     /** Called once, by {@link AuditEvent}'s static initialiser. */
     static void install(ModelAccess access) {
         Holder.instance = access;

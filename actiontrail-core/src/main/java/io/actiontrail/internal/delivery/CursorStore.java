@@ -13,23 +13,35 @@ import org.jspecify.annotations.Nullable;
  * The persisted position of each shipper in the disk journal, one small file per trail and sink, replaced atomically
  * (temporary file, fsync, rename) so that a crash leaves either the old or the new cursor. A cursor also keeps the
  * position ranges in which its trail was not logging, so that a restart does not deliver what the trail skipped.
- * Thread-safe.
+ * {@link #none()} is the store of a journal that does not outlive the process: it keeps nothing. Thread-safe.
  */
 final class CursorStore {
 
     /** A persisted cursor: the next position to deliver and the ranges {@code [from, to)} the trail skips. */
     record Cursor(long position, List<long[]> stopped) {}
 
-    private final Path dir;
+    private final @Nullable Path dir;
 
     CursorStore(Path dataDir) throws IOException {
         this.dir = dataDir.resolve("cursors");
         Files.createDirectories(dir);
     }
 
+    private CursorStore() {
+        this.dir = null;
+    }
+
+    /** A store that keeps no cursor: every load finds none and every save is dropped. */
+    static CursorStore none() {
+        return new CursorStore();
+    }
+
     /** Returns the cursor of a trail's sink, or {@code null} if it has none (or it is unreadable). */
     @Nullable
     Cursor load(String trail, String sink) {
+        if (dir == null) {
+            return null;
+        }
         Path file = file(trail, sink);
         if (!Files.isRegularFile(file)) {
             return null;
@@ -58,6 +70,9 @@ final class CursorStore {
 
     /** Persists a cursor atomically. */
     synchronized void save(String trail, String sink, long position, List<long[]> stopped) throws IOException {
+        if (dir == null) {
+            return;
+        }
         StringBuilder text = new StringBuilder("position=").append(position).append('\n');
         StringBuilder ranges = new StringBuilder();
         for (long[] range : stopped) {
@@ -79,6 +94,7 @@ final class CursorStore {
     }
 
     private Path file(String trail, String sink) {
+        Path dir = java.util.Objects.requireNonNull(this.dir, "no cursor directory");
         return dir.resolve(trail + "~" + encode(sink) + ".cursor");
     }
 

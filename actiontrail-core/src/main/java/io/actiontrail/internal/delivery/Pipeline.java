@@ -40,9 +40,12 @@ import org.jspecify.annotations.Nullable;
  * The journal, the trails and their shippers: routes each appended event to the shippers whose trail is logging
  * and selects it, places each shipper at its persisted cursor or start position, and runs flush, lookup and close.
  * Thread-safe.
+ *
+ * <p>Over 500 lines: routing, placement and the flush and close protocols share the trails' state and its lock;
+ * what a shipper needs of it is the narrow {@link ShipperHost}.
  */
 @InternalApi
-public final class Pipeline {
+public final class Pipeline implements ShipperHost {
 
     /** One bit of an entry's route mask per shipper. */
     public static final int MAX_ROUTES = 64;
@@ -54,9 +57,7 @@ public final class Pipeline {
     private final DeliveryListener listener;
     private final JournalSettings settings;
     private final Journal journal;
-    private final @Nullable DiskJournal disk;
-    private final @Nullable MemoryJournal memory;
-    private final @Nullable CursorStore cursors;
+    private final CursorStore cursors;
     private final Map<String, TrailState> trails = new LinkedHashMap<>();
     private final List<Shipper> shippers = new ArrayList<>();
     private final Shipper[] byBit;
@@ -77,7 +78,7 @@ public final class Pipeline {
      * A trail, whether it is logging, and the journal ranges in which it was not. Thread-safe: the state a shipper
      * reads is volatile and replaced whole; the mask is set once while the pipeline is built.
      */
-    public static final class TrailState {
+    public static final class TrailState implements ShipperHost.Route {
         final Trail trail;
         final List<Shipper> shippers = new ArrayList<>();
         long mask;
@@ -92,7 +93,8 @@ public final class Pipeline {
         }
 
         /** Whether the journaled event at {@code seq} goes to this trail. */
-        boolean routes(long seq, LineFields fields) {
+        @Override
+        public boolean routes(long seq, LineFields fields) {
             for (long[] range : stopped) {
                 if (seq >= range[0] && seq < range[1]) {
                     return false;
@@ -122,23 +124,19 @@ public final class Pipeline {
         this.clock = clock;
         this.listener = listener;
         this.warnings = warnings;
+        // the one place that knows the kind of journal: everything below uses the Journal interface
         if (settings.durability() == Durability.MEMORY) {
-            MemoryJournal m = new MemoryJournal(settings.overflowBytes(), this::evicted);
-            this.memory = m;
-            this.disk = null;
-            this.cursors = null;
-            this.journal = m;
+            this.journal = new MemoryJournal(settings.overflowBytes(), this::evicted);
+            this.cursors = CursorStore.none();
         } else {
-            DiskJournal d = new DiskJournal(settings, clock, warnings);
+            DiskJournal disk = new DiskJournal(settings, clock, warnings);
             try {
                 this.cursors = new CursorStore(settings.dataDir());
             } catch (IOException | RuntimeException e) {
-                d.close();
+                disk.close();
                 throw new IllegalStateException("cannot open the cursors in " + settings.dataDir() + ": " + e, e);
             }
-            this.memory = null;
-            this.disk = d;
-            this.journal = d;
+            this.journal = disk;
         }
         List<Shipper> bits = new ArrayList<>();
         for (Trail trail : trailList) {
@@ -178,7 +176,7 @@ public final class Pipeline {
         long mask = 0;
         for (TrailState state : trails.values()) {
             List<long[]> stopped = new ArrayList<>();
-            if (cursors != null && !state.shippers.isEmpty()) {
+            if (!state.shippers.isEmpty()) {
                 CursorStore.Cursor cursor = cursors.load(state.trail.name(), state.shippers.get(0).sinkName);
                 if (cursor != null) {
                     for (long[] range : cursor.stopped()) {
@@ -197,15 +195,8 @@ public final class Pipeline {
             state.stopped = List.copyOf(stopped);
         }
         loggingMask = mask;
-        DiskJournal d = disk;
+        Journal d = journal;
         CursorStore c = cursors;
-        if (d == null || c == null) {
-            long next = journal.nextSeq();
-            for (Shipper shipper : shippers) {
-                shipper.startAt(next);
-            }
-            return;
-        }
         for (TrailState state : trails.values()) {
             for (Shipper shipper : state.shippers) {
                 CursorStore.Cursor cursor = c.load(state.trail.name(), shipper.sinkName);
@@ -244,9 +235,7 @@ public final class Pipeline {
     }
 
     public void start(ThreadFactory threadFactory) {
-        if (disk != null) {
-            disk.start(threadFactory);
-        }
+        journal.start(threadFactory);
         for (Shipper shipper : shippers) {
             Thread thread = threadFactory.newThread(shipper);
             if (thread == null) {
@@ -287,8 +276,8 @@ public final class Pipeline {
         if (seq < 0) {
             return false;
         }
-        if (disk != null && settings.durability() == Durability.SYNC) {
-            disk.awaitDurable(seq);
+        if (settings.durability() == Durability.SYNC) {
+            journal.awaitDurable(seq);
         }
         return true;
     }
@@ -336,11 +325,9 @@ public final class Pipeline {
     }
 
     /** Persists a shipper's cursor, with a disk journal; a failure costs duplicates after a restart, nothing else. */
-    void persistCursor(Shipper shipper, long position) {
+    @Override
+    public void persistCursor(Shipper shipper, long position) {
         CursorStore c = cursors;
-        if (c == null) {
-            return;
-        }
         TrailState state = trails.get(shipper.trail);
         try {
             c.save(shipper.trail, shipper.sinkName, position, state == null ? List.of() : state.stopped);
@@ -375,27 +362,7 @@ public final class Pipeline {
     }
 
     public JournalStatus journalStatus() {
-        DiskJournal d = disk;
-        if (d != null) {
-            return d.status();
-        }
-        MemoryJournal m = memory;
-        long held = m == null ? 0 : m.sizeInBytes();
-        return new JournalStatus(
-                Durability.MEMORY,
-                null,
-                journal.firstSeq(),
-                journal.nextSeq(),
-                0,
-                0,
-                held,
-                false,
-                null,
-                null,
-                0,
-                0,
-                0,
-                0);
+        return journal.status();
     }
 
     public LookupResult lookup(LookupQuery query) {
@@ -415,26 +382,27 @@ public final class Pipeline {
 
     /** Applies retention and quota now; the writer also does it every minute and at each roll. */
     public void maintain() {
-        DiskJournal d = disk;
-        if (d != null) {
-            d.maintain();
-        }
+        journal.maintain();
     }
 
-    boolean closing() {
+    @Override
+    public boolean closing() {
         return closing;
     }
 
-    boolean pastCloseDeadline() {
+    @Override
+    public boolean pastCloseDeadline() {
         return closing && System.nanoTime() - closeDeadlineNanos >= 0;
     }
 
-    long flushRequestedUpTo() {
+    @Override
+    public long flushRequestedUpTo() {
         return flushUpTo.get();
     }
 
     /** Called by shippers after their committed position moved. */
-    void progressed() {
+    @Override
+    public void progressed() {
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -470,7 +438,8 @@ public final class Pipeline {
     }
 
     /** Sleeps for a backoff; returns early when closing starts. Returns false if interrupted. */
-    boolean sleep(long nanos) {
+    @Override
+    public boolean sleep(long nanos) {
         sleepLock.lock();
         try {
             long remaining = nanos;
@@ -528,16 +497,12 @@ public final class Pipeline {
                 interrupted = true;
             }
         }
-        if (cursors != null) {
-            for (Shipper shipper : shippers) {
-                persistCursor(shipper, shipper.committedPosition());
-            }
-        }
-        MemoryJournal m = memory;
-        if (m != null) {
-            for (Shipper shipper : shippers) {
+        for (Shipper shipper : shippers) {
+            persistCursor(shipper, shipper.committedPosition());
+            long lost = journal.discardUnread(shipper);
+            if (lost > 0) {
                 shipper.dropUnread(
-                        m,
+                        lost,
                         DeliveryListener.Dropped.SHUTDOWN,
                         "not delivered before shutdown; the in-memory journal does not outlive the process");
             }
@@ -555,7 +520,8 @@ public final class Pipeline {
         }
     }
 
-    void notifyDelivered(DeliveryListener.Delivered delivered) {
+    @Override
+    public void notifyDelivered(DeliveryListener.Delivered delivered) {
         try {
             listener.onDelivered(delivered);
         } catch (RuntimeException e) {
@@ -563,7 +529,8 @@ public final class Pipeline {
         }
     }
 
-    void notifyFailed(DeliveryListener.Failed failed) {
+    @Override
+    public void notifyFailed(DeliveryListener.Failed failed) {
         try {
             listener.onFailed(failed);
         } catch (RuntimeException e) {
@@ -571,11 +538,22 @@ public final class Pipeline {
         }
     }
 
+    @Override
     public void notifyDropped(DeliveryListener.Dropped dropped) {
         try {
             listener.onDropped(dropped);
         } catch (RuntimeException e) {
             warnings.warn("listener", "ActionTrail: a DeliveryListener threw", e);
         }
+    }
+
+    @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public Warnings warnings() {
+        return warnings;
     }
 }

@@ -4,7 +4,6 @@ import io.actiontrail.DeliveryListener;
 import io.actiontrail.internal.Failures;
 import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.internal.journal.Journal;
-import io.actiontrail.internal.journal.MemoryJournal;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -44,8 +43,8 @@ final class Shipper implements Runnable, Journal.Reader {
     private final long mask;
     private final Batching batching;
     private final RetryPolicy retryPolicy;
-    private final Pipeline pipeline;
-    private final Pipeline.TrailState trailState;
+    private final ShipperHost host;
+    private final ShipperHost.Route route;
     private final Journal journal;
 
     final LongAdder recorded = new LongAdder();
@@ -73,8 +72,8 @@ final class Shipper implements Runnable, Journal.Reader {
             ReentrantLock sinkLock,
             int bit,
             RetryPolicy retryPolicy,
-            Pipeline pipeline,
-            Pipeline.TrailState trailState,
+            ShipperHost host,
+            ShipperHost.Route route,
             Journal journal) {
         this.trail = trail;
         this.sinkName = sinkName;
@@ -83,8 +82,8 @@ final class Shipper implements Runnable, Journal.Reader {
         this.mask = 1L << bit;
         this.batching = sink.batching();
         this.retryPolicy = retryPolicy;
-        this.pipeline = pipeline;
-        this.trailState = trailState;
+        this.host = host;
+        this.route = route;
         this.journal = journal;
     }
 
@@ -95,7 +94,7 @@ final class Shipper implements Runnable, Journal.Reader {
 
     @Override
     public boolean routes(long seq, LineFields fields) {
-        return trailState.routes(seq, fields);
+        return route.routes(seq, fields);
     }
 
     @Override
@@ -140,22 +139,23 @@ final class Shipper implements Runnable, Journal.Reader {
                     break; // closing: the batch stays in the journal for the next start
                 }
                 commit(end, true);
-                if (pipeline.pastCloseDeadline()) {
+                if (host.pastCloseDeadline()) {
                     break; // what is left stays in the journal, or is counted as dropped with the memory journal
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            pipeline.warnings.warn(
-                    "shipper-crash-" + trail + "/" + sinkName,
-                    "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' stopped unexpectedly;"
-                            + " undelivered events stay pending",
-                    e);
+            host.warnings()
+                    .warn(
+                            "shipper-crash-" + trail + "/" + sinkName,
+                            "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail
+                                    + "' stopped unexpectedly;" + " undelivered events stay pending",
+                            e);
         } finally {
             reportEvictions();
             finished = true;
-            pipeline.progressed();
+            host.progressed();
         }
     }
 
@@ -171,9 +171,9 @@ final class Shipper implements Runnable, Journal.Reader {
         long now = System.nanoTime();
         if (delivered || now - lastPersistNanos >= SKIP_PERSIST_NANOS) {
             lastPersistNanos = now;
-            pipeline.persistCursor(this, position);
+            host.persistCursor(this, position);
         }
-        pipeline.progressed();
+        host.progressed();
     }
 
     /**
@@ -186,15 +186,15 @@ final class Shipper implements Runnable, Journal.Reader {
         long lingerStart = 0;
         while (true) {
             // read the flush target before the journal: a flush asks for everything published before it
-            long flushTarget = pipeline.flushRequestedUpTo();
+            long flushTarget = host.flushRequestedUpTo();
             Journal.Read read = journal.read(this, batching.maxEvents() - batch.size(), remaining(bytes), batch);
             long pos = read.next();
             if (batch.isEmpty()) {
                 commit(pos, false);
-                if (pipeline.closing()) {
+                if (host.closing()) {
                     return -1;
                 }
-                pipeline.progressed();
+                host.progressed();
                 journal.awaitData(pos, IDLE_WAIT_NANOS);
                 continue;
             }
@@ -205,10 +205,7 @@ final class Shipper implements Runnable, Journal.Reader {
             for (Journal.Entry entry : batch) {
                 bytes += entry.record.sizeInBytes();
             }
-            if (read.full()
-                    || batch.size() >= batching.maxEvents()
-                    || bytes >= batching.maxBytes()
-                    || pipeline.closing()) {
+            if (read.full() || batch.size() >= batching.maxEvents() || bytes >= batching.maxBytes() || host.closing()) {
                 return pos;
             }
             if (flushTarget > batch.get(0).seq) {
@@ -217,7 +214,7 @@ final class Shipper implements Runnable, Journal.Reader {
                 }
                 continue; // a flush wants what was published meanwhile in this batch too
             }
-            if (pipeline.flushRequestedUpTo() > batch.get(0).seq) {
+            if (host.flushRequestedUpTo() > batch.get(0).seq) {
                 continue; // a flush arrived during the read: read again with its target
             }
             long wait = lingerStart + lingerNanos - System.nanoTime();
@@ -267,12 +264,12 @@ final class Shipper implements Runnable, Journal.Reader {
                 retryable = true;
             }
             String message = describe(error);
-            Instant now = pipeline.clock.instant();
+            Instant now = host.now();
             latestError = message;
             latestErrorCode = errorCode;
             latestErrorTime = now;
-            boolean giveUp = !retryable || pipeline.pastCloseDeadline();
-            pipeline.notifyFailed(new DeliveryListener.Failed(
+            boolean giveUp = !retryable || host.pastCloseDeadline();
+            host.notifyFailed(new DeliveryListener.Failed(
                     trail, sinkName, batch.size(), attempt, message, errorCode, !giveUp, now));
             if (!retryable) {
                 drop(DeliveryListener.Dropped.REJECTED, batch.size(), "sink rejected the batch: " + message);
@@ -290,16 +287,17 @@ final class Shipper implements Runnable, Journal.Reader {
             }
             retries.incrementAndGet();
             reportEvictions(); // the loss must be heard while the sink is down, not only after it recovers
-            pipeline.warnings.warn(
-                    "delivery-" + trail + "/" + sinkName,
-                    "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' failed (attempt "
-                            + attempt + "), will retry; the batch stays queued: " + message);
+            host.warnings()
+                    .warn(
+                            "delivery-" + trail + "/" + sinkName,
+                            "ActionTrail: delivery to sink '" + sinkName + "' of trail '" + trail + "' failed (attempt "
+                                    + attempt + "), will retry; the batch stays queued: " + message);
             long backoff = retryWait(
                             retryPolicy.backoff(
                                     attempt, ThreadLocalRandom.current().nextDouble()),
                             retryAfter)
                     .toNanos();
-            if (!pipeline.sleep(backoff)) {
+            if (!host.sleep(backoff)) {
                 if (!keepsBacklog) {
                     drop(DeliveryListener.Dropped.SHUTDOWN, batch.size(), "not delivered before shutdown: " + message);
                 }
@@ -318,10 +316,10 @@ final class Shipper implements Runnable, Journal.Reader {
     }
 
     private void delivered(AuditBatch batch) {
-        Instant now = pipeline.clock.instant();
+        Instant now = host.now();
         delivered.addAndGet(batch.size());
         latestDeliveryTime = now;
-        pipeline.notifyDelivered(new DeliveryListener.Delivered(
+        host.notifyDelivered(new DeliveryListener.Delivered(
                 trail, sinkName, batch.size(), batch.sizeInBytes(), batch.firstEventId(), batch.lastEventId(), now));
     }
 
@@ -344,12 +342,13 @@ final class Shipper implements Runnable, Journal.Reader {
         long count = unreportedEvictions.getAndSet(0);
         if (count > 0) {
             String detail = count + " events were evicted from the full in-memory journal before delivery";
-            pipeline.notifyDropped(new DeliveryListener.Dropped(
-                    trail, sinkName, count, DeliveryListener.Dropped.CAPACITY, detail, pipeline.clock.instant()));
-            pipeline.warnings.warn(
-                    "capacity-" + trail + "/" + sinkName,
-                    "ActionTrail: sink '" + sinkName + "' of trail '" + trail + "' lost " + detail
-                            + "; raise the journal capacity or fix the sink");
+            host.notifyDropped(new DeliveryListener.Dropped(
+                    trail, sinkName, count, DeliveryListener.Dropped.CAPACITY, detail, host.now()));
+            host.warnings()
+                    .warn(
+                            "capacity-" + trail + "/" + sinkName,
+                            "ActionTrail: sink '" + sinkName + "' of trail '" + trail + "' lost " + detail
+                                    + "; raise the journal capacity or fix the sink");
         }
     }
 
@@ -357,21 +356,19 @@ final class Shipper implements Runnable, Journal.Reader {
      * Counts every entry routed here that was not read yet as dropped; called at close, after the thread ended, for
      * the memory journal, which does not outlive the process.
      */
-    void dropUnread(MemoryJournal memory, String reason, String detail) {
-        long count = memory.skipUnread(this);
-        if (count > 0) {
-            drop(reason, count, detail);
-        }
+    /** Counts events the journal discarded unread at close as dropped, and reports them. */
+    void dropUnread(long count, String reason, String detail) {
+        drop(reason, count, detail);
     }
 
     private void drop(String reason, long count, String detail) {
         dropped.computeIfAbsent(reason, r -> new LongAdder()).add(count);
-        pipeline.notifyDropped(
-                new DeliveryListener.Dropped(trail, sinkName, count, reason, detail, pipeline.clock.instant()));
-        pipeline.warnings.warn(
-                "drop-" + reason + "-" + trail + "/" + sinkName,
-                "ActionTrail: dropped " + count + " events for sink '" + sinkName + "' of trail '" + trail + "' ("
-                        + reason + "): " + detail);
+        host.notifyDropped(new DeliveryListener.Dropped(trail, sinkName, count, reason, detail, host.now()));
+        host.warnings()
+                .warn(
+                        "drop-" + reason + "-" + trail + "/" + sinkName,
+                        "ActionTrail: dropped " + count + " events for sink '" + sinkName + "' of trail '" + trail
+                                + "' (" + reason + "): " + detail);
     }
 
     TrailStatus.SinkStatus status() {
@@ -403,7 +400,7 @@ final class Shipper implements Runnable, Journal.Reader {
 
     /** How long ago an event happened; zero for an event time ahead of the clock. */
     private Duration age(Instant eventTime) {
-        Duration age = Duration.between(eventTime, pipeline.clock.instant());
+        Duration age = Duration.between(eventTime, host.now());
         return age.isNegative() ? Duration.ZERO : age;
     }
 

@@ -90,11 +90,13 @@ public final class DiskJournal extends AbstractJournal {
     }
 
     /** Starts the writer thread. */
+    @Override
     public void start(ThreadFactory threadFactory) {
         writer.start(threadFactory);
     }
 
     /** Adds a reader whose unread events retention must count when it deletes them. */
+    @Override
     public void register(Reader reader) {
         readers.add(reader);
     }
@@ -122,6 +124,7 @@ public final class DiskJournal extends AbstractJournal {
      * Waits until the event at {@code seq} is fsynced, the journal degrades or closes, or the thread is interrupted;
      * for {@link Durability#SYNC}. Never throws.
      */
+    @Override
     public void awaitDurable(long seq) {
         writer.awaitDurable(seq);
     }
@@ -152,11 +155,13 @@ public final class DiskJournal extends AbstractJournal {
     }
 
     /** Counts, for each reader, the events routed to it from its read position to the head; for status at start. */
+    @Override
     public long[] countBacklog(List<? extends Reader> list) {
         return reader.countBacklog(list);
     }
 
     /** Returns the position of the first event at or after {@code millis} (by event time), for a trail's start. */
+    @Override
     public long firstAtOrAfter(long millis) {
         return scan.firstAtOrAfter(millis);
     }
@@ -167,6 +172,7 @@ public final class DiskJournal extends AbstractJournal {
     }
 
     /** Deletes the sealed segments beyond the retention or the quota, counting what shippers had not read. */
+    @Override
     public void maintain() {
         retention.maintain();
     }
@@ -176,6 +182,7 @@ public final class DiskJournal extends AbstractJournal {
         return false;
     }
 
+    @Override
     public JournalStatus status() {
         List<Segment> list = files.list();
         long bytes = 0;
@@ -197,6 +204,12 @@ public final class DiskJournal extends AbstractJournal {
                 corruptLines,
                 writer.droppedDiskFull(),
                 writer.fsyncs());
+    }
+
+    /** Unread events stay in the files for the next start: nothing is discarded. */
+    @Override
+    public long discardUnread(Reader reader) {
+        return 0;
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.actiontrail.internal.journal;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.JournalStatus;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.sink.AuditRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -146,6 +148,36 @@ public interface Journal extends AutoCloseable {
 
     /** Wakes every waiting reader: for flush and close. */
     void wakeAll();
+
+    /** Starts the journal's own threads, if it has any; before the first append. */
+    default void start(ThreadFactory threadFactory) {}
+
+    /** Adds a reader whose unread events the journal must count as lost if it deletes them (retention, quota). */
+    default void register(Reader reader) {}
+
+    /** Returns the position of the first event at or after {@code millis} by event time, or the head if none is. */
+    long firstAtOrAfter(long millis);
+
+    /** Counts, for each reader, the events routed to it from its read position to the head. */
+    long[] countBacklog(List<? extends Reader> readers);
+
+    /**
+     * Waits until the event at {@code seq} is durable, the journal degrades or closes, or the thread is interrupted;
+     * returns at once where nothing is made durable. Never throws.
+     */
+    default void awaitDurable(long seq) {}
+
+    /** Applies retention and quota now, where the journal has any. */
+    default void maintain() {}
+
+    /** Returns the journal's state for {@code journalStatus()}. */
+    JournalStatus status();
+
+    /**
+     * At close: moves {@code reader} past what it has not read, and returns how many events routed to it that was if
+     * they end with the process; 0 where they stay for the next start.
+     */
+    long discardUnread(Reader reader);
 
     /**
      * Wakes every waiting reader and makes every later {@link #awaitData} and {@link #awaitLinger} return at once:

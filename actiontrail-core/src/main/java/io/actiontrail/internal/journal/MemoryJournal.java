@@ -1,5 +1,7 @@
 package io.actiontrail.internal.journal;
 
+import io.actiontrail.Durability;
+import io.actiontrail.JournalStatus;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.sink.AuditRecord;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +164,8 @@ public final class MemoryJournal extends AbstractJournal {
     }
 
     /** Counts the entries routed to {@code reader} that it has not read, and moves it to the end. */
-    public long skipUnread(Reader reader) {
+    @Override
+    public long discardUnread(Reader reader) {
         lock.lock();
         try {
             long unread = 0;
@@ -245,5 +248,58 @@ public final class MemoryJournal extends AbstractJournal {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public long firstAtOrAfter(long millis) {
+        lock.lock();
+        try {
+            for (long pos = firstSeq; pos < nextSeq; pos++) {
+                Entry entry = get(pos);
+                if (entry != null && entry.record.eventTime().toEpochMilli() >= millis) {
+                    return pos;
+                }
+            }
+            return nextSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long[] countBacklog(List<? extends Reader> readers) {
+        long[] counts = new long[readers.size()];
+        lock.lock();
+        try {
+            for (int i = 0; i < counts.length; i++) {
+                Reader reader = readers.get(i);
+                for (long pos = Math.max(reader.readPosition(), firstSeq); pos < nextSeq; pos++) {
+                    Entry entry = get(pos);
+                    if (entry != null && (entry.routes & reader.mask()) != 0) {
+                        counts[i]++;
+                    }
+                }
+            }
+            return counts;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the memory journal holds: positions and bytes, never a directory, a segment or an fsync. */
+    @Override
+    public JournalStatus status() {
+        long held;
+        long first;
+        long next;
+        lock.lock();
+        try {
+            held = bytes;
+            first = firstSeq;
+            next = nextSeq;
+        } finally {
+            lock.unlock();
+        }
+        return new JournalStatus(Durability.MEMORY, null, first, next, 0, 0, held, false, null, null, 0, 0, 0, 0);
     }
 }
