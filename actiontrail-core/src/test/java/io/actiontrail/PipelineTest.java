@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.RetryPolicy;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -196,6 +198,35 @@ class PipelineTest {
         assertThat(sink.eventNames()).containsExactly("A");
         assertThat(actionTrail.status("t").sink("s").latestDeliveryError())
                 .isEqualTo("IllegalStateException: sink bug");
+    }
+
+    @Test
+    void aBatchDeliveredInPartIsRetriedWithoutWhatWasSettledAndRefusedEventsAreDroppedOneByOne() {
+        ScriptedSink sink = new ScriptedSink("s", new Batching(5, 1 << 20, Duration.ofHours(1)));
+        sink.fail(ScriptedSink.Mode.PARTIAL, 1);
+        ActionTrail actionTrail = start(trail("t", sink));
+        for (String name : List.of("E0", "Poison1", "E2", "E3", "E4")) {
+            actionTrail.record(event(name));
+        }
+        assertThat(actionTrail.flush(TIMEOUT)).isTrue();
+
+        assertThat(sink.attempts()).isEqualTo(2);
+        assertThat(sink.batches()).extracting(AuditBatch::size).containsExactly(1, 3);
+        assertThat(sink.eventNames()).containsExactly("E0", "E2", "E3", "E4");
+        TrailStatus.SinkStatus status = actionTrail.status("t").sink("s");
+        assertThat(status.delivered()).isEqualTo(4);
+        assertThat(status.dropped()).containsExactly(Map.entry(DeliveryListener.Dropped.REJECTED, 1L));
+        assertThat(status.pending()).isZero();
+        assertInvariant(status);
+        assertThat(listener.dropped).singleElement().satisfies(d -> {
+            assertThat(d.events()).isEqualTo(1);
+            assertThat(d.reason()).isEqualTo("rejected");
+            assertThat(d.detail()).contains("refused 1 of 5 events", "took one, the rest later");
+        });
+        assertThat(listener.failed).singleElement().satisfies(f -> {
+            assertThat(f.retrying()).isTrue();
+            assertThat(f.events()).as("what is left to retry").isEqualTo(3);
+        });
     }
 
     @Test

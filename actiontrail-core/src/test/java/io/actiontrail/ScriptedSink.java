@@ -1,6 +1,7 @@
 package io.actiontrail;
 
 import io.actiontrail.sink.AuditBatch;
+import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
@@ -17,7 +18,12 @@ final class ScriptedSink implements AuditSink {
         FAIL_RETRYABLE,
         FAIL_PERMANENT,
         FAIL_RETRY_AFTER_AN_HOUR,
-        THROW_RUNTIME
+        THROW_RUNTIME,
+        /**
+         * Takes the first event of the batch, refuses the events named {@code Poison*} for their content, and fails
+         * retryably for the rest, saying so through the exception.
+         */
+        PARTIAL
     }
 
     private final String name;
@@ -69,6 +75,22 @@ final class ScriptedSink implements AuditSink {
                             .withErrorCode("429")
                             .withRetryAfter(java.time.Duration.ofHours(1));
                 case THROW_RUNTIME -> throw new IllegalStateException("sink bug");
+                case PARTIAL -> {
+                    AuditRecord first = batch.records().get(0);
+                    synchronized (batches) {
+                        batches.add(AuditBatch.of(List.of(first)));
+                    }
+                    List<String> poison = new ArrayList<>();
+                    for (AuditEvent event : batch.events()) {
+                        if (event.eventName().startsWith("Poison")) {
+                            poison.add(event.eventId());
+                        }
+                    }
+                    throw DeliveryException.retryable("took one, the rest later")
+                            .withErrorCode("Partial")
+                            .withDelivered(List.of(first.eventId()))
+                            .withRefused(poison);
+                }
                 case ACCEPT -> {
                     synchronized (batches) {
                         batches.add(batch);

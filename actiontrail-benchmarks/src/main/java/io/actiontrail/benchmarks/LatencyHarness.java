@@ -173,7 +173,7 @@ final class LatencyHarness {
         try (S3ProxyServer server = S3ProxyServer.start(bucket)) {
             S3AuditSink.Builder builder = S3AuditSink.builder(server.client(), bucket);
             if (linger != null) {
-                builder.linger(linger);
+                builder.batching(S3AuditSink.DEFAULT_BATCHING.withLinger(linger));
             }
             TimedSink sink = new TimedSink(builder.build());
             Duration effective = sink.batching().linger();

@@ -1,6 +1,5 @@
 package io.actiontrail.spring;
 
-import io.actiontrail.sink.opensearch.OpenSearchConnection;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +27,11 @@ final class OpenSearchQueryStore implements AutoCloseable {
     private static final String SINKS = "actiontrail.sinks";
 
     private final String sinkName;
-    private final OpenSearchConnection connection;
+    private final OpenSearchSinkFactory.Connection connection;
     private final OpenSearchEventStore store;
 
-    private OpenSearchQueryStore(String sinkName, OpenSearchConnection connection, OpenSearchEventStore store) {
+    private OpenSearchQueryStore(
+            String sinkName, OpenSearchSinkFactory.Connection connection, OpenSearchEventStore store) {
         this.sinkName = sinkName;
         this.connection = connection;
         this.store = store;
@@ -71,9 +71,9 @@ final class OpenSearchQueryStore implements AutoCloseable {
         SinkDefinition definition =
                 new SinkDefinition(name, OpenSearchSinkFactory.TYPE, binder, serviceName, properties.getRegion());
         OpenSearchSinkFactory.Settings settings = definition.bind(OpenSearchSinkFactory.Settings.class);
-        OpenSearchConnection connection = OpenSearchSinkFactory.connection(definition, settings);
+        OpenSearchSinkFactory.Connection connection = OpenSearchSinkFactory.connection(definition, settings);
         try {
-            OpenSearchEventStore.Builder store = OpenSearchEventStore.builder(connection);
+            OpenSearchEventStore.Builder store = OpenSearchEventStore.builder(connection.connection());
             definition.apply("index", settings.getIndex(), store::index);
             return new OpenSearchQueryStore(name, connection, store.build());
         } catch (RuntimeException e) {

@@ -3,10 +3,9 @@ package io.actiontrail.spring;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchConnection;
-import java.time.Duration;
+import io.actiontrail.transport.http.HttpTransport;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Creates {@code type: opensearch} sinks from {@code actiontrail.sinks.<name>.*}: the cluster's {@code url}, basic
@@ -27,18 +26,16 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
     @Override
     public AuditSink create(SinkDefinition definition) {
         Settings s = definition.bind(Settings.class);
-        OpenSearchConnection connection = connection(definition, s);
+        Connection connection = connection(definition, s);
         try {
-            OpenSearchAuditSink.Builder b = OpenSearchAuditSink.builder(connection);
+            OpenSearchAuditSink.Builder b = OpenSearchAuditSink.builder(connection.connection());
             b.name(definition.name());
             definition.apply("index", s.getIndex(), b::index);
             definition.apply("install-template", s.getInstallTemplate(), b::installTemplate);
             definition.apply("shards", s.getShards(), b::shards);
             definition.apply("replicas", s.getReplicas(), b::replicas);
             definition.apply("refresh", s.getRefresh(), r -> b.refresh(r.parameter()));
-            definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-            definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-            definition.apply("linger", s.getLinger(), b::linger);
+            s.applyBatching(definition, OpenSearchAuditSink.DEFAULT_BATCHING, b::batching);
             // the sink borrows the connection; closing the sink closes it too
             return new OwningAuditSink(b.build(), connection::close);
         } catch (RuntimeException e) {
@@ -47,12 +44,24 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
         }
     }
 
+    /** A connection with the transport made for it, if any: closed together. Thread-safe. */
+    record Connection(
+            OpenSearchConnection connection, @Nullable HttpTransport transport) implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+            if (transport != null) {
+                transport.close();
+            }
+        }
+    }
+
     /**
      * Returns a new connection to the cluster the settings name, which the caller closes.
      *
      * @throws RuntimeException naming the property when a connection setting is invalid
      */
-    static OpenSearchConnection connection(SinkDefinition definition, Settings s) {
+    static Connection connection(SinkDefinition definition, Settings s) {
         String url = s.getUrl();
         if (url == null || url.isBlank()) {
             throw definition.invalid(
@@ -101,9 +110,11 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
                 throw definition.invalid("api-key", SinkDefinition.MASKED, String.valueOf(e.getMessage()));
             }
         }
-        definition.apply("connect-timeout", s.getConnectTimeout(), c::connectTimeout);
-        definition.apply("call-timeout", s.getCallTimeout(), c::callTimeout);
-        return c.build();
+        HttpTransport transport = s.transport(definition, OpenSearchConnection.DEFAULT_CALL_TIMEOUT);
+        if (transport != null) {
+            c.transport(transport);
+        }
+        return new Connection(c.build(), transport);
     }
 
     /** Applies a value to a builder; the builder's refusal names the property. Never call it with a secret. */
@@ -127,7 +138,7 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
      * The settings of an OpenSearch sink, {@code actiontrail.sinks.<name>.*} with {@code type=opensearch}. Not
      * thread-safe: bound once.
      */
-    static final class Settings {
+    static final class Settings extends HttpSinkSettings {
 
         /** The cluster's base URL, such as https://search.internal:9200 (required). */
         private @Nullable String url;
@@ -140,12 +151,6 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
 
         /** An API key as the cluster issued it (the base64 id:api_key), instead of username and password. */
         private @Nullable String apiKey;
-
-        /** The connect timeout; defaults to 10s. */
-        private @Nullable Duration connectTimeout;
-
-        /** The timeout of a whole request, from connecting to reading the answer; defaults to 60s. */
-        private @Nullable Duration callTimeout;
 
         /** The index prefix: events go to {index}-yyyy.MM.dd (UTC day of the event). Defaults to actiontrail. */
         private @Nullable String index;
@@ -161,15 +166,6 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
 
         /** The refresh parameter of each _bulk request: true, wait_for or false; defaults to none. */
         private @Nullable Refresh refresh;
-
-        /** The most events in one _bulk request; defaults to 1000. */
-        private @Nullable Integer maxBatchEvents;
-
-        /** The most bytes of JSON in one _bulk request; defaults to 5MB. */
-        private @Nullable DataSize maxBatchBytes;
-
-        /** How long the first event of a batch may wait for more; defaults to 1s. */
-        private @Nullable Duration linger;
 
         /**
          * Whether the application's EventStore bean looks events up in this sink's indices instead of the local
@@ -207,22 +203,6 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
 
         public void setApiKey(@Nullable String apiKey) {
             this.apiKey = apiKey;
-        }
-
-        public @Nullable Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        public void setConnectTimeout(@Nullable Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        public @Nullable Duration getCallTimeout() {
-            return callTimeout;
-        }
-
-        public void setCallTimeout(@Nullable Duration callTimeout) {
-            this.callTimeout = callTimeout;
         }
 
         public @Nullable String getIndex() {
@@ -263,30 +243,6 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
 
         public void setRefresh(@Nullable Refresh refresh) {
             this.refresh = refresh;
-        }
-
-        public @Nullable Integer getMaxBatchEvents() {
-            return maxBatchEvents;
-        }
-
-        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
-            this.maxBatchEvents = maxBatchEvents;
-        }
-
-        public @Nullable DataSize getMaxBatchBytes() {
-            return maxBatchBytes;
-        }
-
-        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
-            this.maxBatchBytes = maxBatchBytes;
-        }
-
-        public @Nullable Duration getLinger() {
-            return linger;
-        }
-
-        public void setLinger(@Nullable Duration linger) {
-            this.linger = linger;
         }
 
         public boolean isQueryStore() {

@@ -5,7 +5,6 @@ import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.s3.S3Connection;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -45,9 +44,7 @@ final class S3SinkFactory implements AuditSinkFactory {
         definition.apply("sse", s.getSse(), b::serverSideEncryption);
         definition.apply("kms-key-id", s.getKmsKeyId(), b::kmsKeyId);
         definition.apply("storage-class", s.getStorageClass(), b::storageClass);
-        definition.apply("linger", s.getLinger(), b::linger);
-        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
+        s.applyBatching(definition, S3AuditSink.DEFAULT_BATCHING, b::batching);
         definition.apply("object-lock-mode", s.getObjectLockMode(), b::objectLockMode);
         definition.apply("object-lock-retention", s.getObjectLockRetention(), b::objectLockRetention);
         try {
@@ -108,7 +105,7 @@ final class S3SinkFactory implements AuditSinkFactory {
      * The settings of an S3 sink, {@code actiontrail.sinks.<name>.*} with {@code type=s3}. Not thread-safe: bound
      * once.
      */
-    static final class Settings {
+    static final class Settings extends BatchSettings {
 
         /** The bucket the objects are written to (required). */
         private @Nullable String bucket;
@@ -142,15 +139,6 @@ final class S3SinkFactory implements AuditSinkFactory {
 
         /** The storage class, such as STANDARD_IA; defaults to the bucket's default. */
         private @Nullable String storageClass;
-
-        /** How long the oldest event of a batch may wait before the batch is written; defaults to 60s. */
-        private @Nullable Duration linger;
-
-        /** The most uncompressed JSON bytes in one object; defaults to 64MB. */
-        private @Nullable DataSize maxBatchBytes;
-
-        /** The most events in one object; defaults to 1000000. */
-        private @Nullable Integer maxBatchEvents;
 
         /** The S3 Object Lock mode of every object, GOVERNANCE or COMPLIANCE, with object-lock-retention. */
         private @Nullable String objectLockMode;
@@ -244,30 +232,6 @@ final class S3SinkFactory implements AuditSinkFactory {
 
         public void setStorageClass(@Nullable String storageClass) {
             this.storageClass = storageClass;
-        }
-
-        public @Nullable Duration getLinger() {
-            return linger;
-        }
-
-        public void setLinger(@Nullable Duration linger) {
-            this.linger = linger;
-        }
-
-        public @Nullable DataSize getMaxBatchBytes() {
-            return maxBatchBytes;
-        }
-
-        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
-            this.maxBatchBytes = maxBatchBytes;
-        }
-
-        public @Nullable Integer getMaxBatchEvents() {
-            return maxBatchEvents;
-        }
-
-        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
-            this.maxBatchEvents = maxBatchEvents;
         }
 
         public @Nullable String getObjectLockMode() {

@@ -3,11 +3,10 @@ package io.actiontrail.spring;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.sls.SlsCredentials;
-import java.time.Duration;
+import io.actiontrail.transport.http.HttpTransport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Creates {@code type: sls} sinks from {@code actiontrail.sinks.<name>.*}: the Log Service {@code endpoint},
@@ -59,13 +58,8 @@ final class SlsSinkFactory implements AuditSinkFactory {
         definition.apply("source", s.getSource(), b::source);
         s.getTags().forEach((key, value) -> definition.apply("tags." + key, value, v -> b.tag(key, v)));
         definition.apply("compression", s.getCompression(), b::compression);
-        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        definition.apply("linger", s.getLinger(), b::linger);
-        definition.apply("max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
-        definition.apply("connect-timeout", s.getConnectTimeout(), b::connectTimeout);
-        definition.apply("call-timeout", s.getCallTimeout(), b::callTimeout);
-        return b.build();
+        s.applyBatching(definition, SlsAuditSink.DEFAULT_BATCHING, b::batching);
+        return s.build(definition, HttpTransport.DEFAULT_CALL_TIMEOUT, b::transport, b::build);
     }
 
     private static String required(SinkDefinition definition, String key, @Nullable String value, String what) {
@@ -112,7 +106,7 @@ final class SlsSinkFactory implements AuditSinkFactory {
      * The settings of a Log Service sink, {@code actiontrail.sinks.<name>.*} with {@code type=sls}. Not thread-safe:
      * bound once.
      */
-    static final class Settings {
+    static final class Settings extends HttpSinkSettings {
 
         /**
          * The region's Log Service endpoint, such as cn-hangzhou.log.aliyuncs.com (sent over https), or an http or
@@ -146,24 +140,6 @@ final class SlsSinkFactory implements AuditSinkFactory {
 
         /** How request bodies are compressed: deflate or none; defaults to deflate. */
         private SlsAuditSink.@Nullable Compression compression;
-
-        /** The most events in one PutLogs request, at most 40960; defaults to 4096. */
-        private @Nullable Integer maxBatchEvents;
-
-        /** The most bytes of uncompressed LogGroup in one request, at most 5MB; defaults to 3MB. */
-        private @Nullable DataSize maxBatchBytes;
-
-        /** How long the first event of a batch may wait for more; defaults to 1s. */
-        private @Nullable Duration linger;
-
-        /** The longest Retry-After of the service that is honoured; longer ones are cut to this. Defaults to 5m. */
-        private @Nullable Duration maxRetryAfter;
-
-        /** The connect timeout; defaults to 10s. */
-        private @Nullable Duration connectTimeout;
-
-        /** The timeout of a whole request, from connecting to reading the answer; defaults to 30s. */
-        private @Nullable Duration callTimeout;
 
         public @Nullable String getEndpoint() {
             return endpoint;
@@ -243,54 +219,6 @@ final class SlsSinkFactory implements AuditSinkFactory {
 
         public void setCompression(SlsAuditSink.@Nullable Compression compression) {
             this.compression = compression;
-        }
-
-        public @Nullable Integer getMaxBatchEvents() {
-            return maxBatchEvents;
-        }
-
-        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
-            this.maxBatchEvents = maxBatchEvents;
-        }
-
-        public @Nullable DataSize getMaxBatchBytes() {
-            return maxBatchBytes;
-        }
-
-        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
-            this.maxBatchBytes = maxBatchBytes;
-        }
-
-        public @Nullable Duration getLinger() {
-            return linger;
-        }
-
-        public void setLinger(@Nullable Duration linger) {
-            this.linger = linger;
-        }
-
-        public @Nullable Duration getMaxRetryAfter() {
-            return maxRetryAfter;
-        }
-
-        public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
-            this.maxRetryAfter = maxRetryAfter;
-        }
-
-        public @Nullable Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        public void setConnectTimeout(@Nullable Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        public @Nullable Duration getCallTimeout() {
-            return callTimeout;
-        }
-
-        public void setCallTimeout(@Nullable Duration callTimeout) {
-            this.callTimeout = callTimeout;
         }
     }
 }

@@ -2,11 +2,10 @@ package io.actiontrail.spring;
 
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
-import java.time.Duration;
+import io.actiontrail.transport.http.HttpTransport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Creates {@code type: webhook} sinks from {@code actiontrail.sinks.<name>.*}: the receiver's {@code url}, the
@@ -54,20 +53,15 @@ final class WebhookSinkFactory implements AuditSinkFactory {
                 throw definition.invalid("headers." + name, SinkDefinition.MASKED, String.valueOf(e.getMessage()));
             }
         });
-        definition.apply("max-batch-events", s.getMaxBatchEvents(), b::maxBatchEvents);
-        definition.apply("max-batch-bytes", s.getMaxBatchBytes(), v -> b.maxBatchBytes(v.toBytes()));
-        definition.apply("linger", s.getLinger(), b::linger);
-        definition.apply("max-retry-after", s.getMaxRetryAfter(), b::maxRetryAfter);
-        definition.apply("connect-timeout", s.getConnectTimeout(), b::connectTimeout);
-        definition.apply("call-timeout", s.getCallTimeout(), b::callTimeout);
-        return b.build();
+        s.applyBatching(definition, WebhookAuditSink.DEFAULT_BATCHING, b::batching);
+        return s.build(definition, HttpTransport.DEFAULT_CALL_TIMEOUT, b::transport, b::build);
     }
 
     /**
      * The settings of a webhook sink, {@code actiontrail.sinks.<name>.*} with {@code type=webhook}. Not thread-safe:
      * bound once.
      */
-    static final class Settings {
+    static final class Settings extends HttpSinkSettings {
 
         /** The receiver's URL, http or https (required). */
         private @Nullable String url;
@@ -77,24 +71,6 @@ final class WebhookSinkFactory implements AuditSinkFactory {
 
         /** Extra headers sent with every request, such as the receiver's own Authorization; values are never shown. */
         private Map<String, String> headers = new LinkedHashMap<>();
-
-        /** The most events in one request; defaults to 500. */
-        private @Nullable Integer maxBatchEvents;
-
-        /** The most bytes of JSON in one request; defaults to 1MB. */
-        private @Nullable DataSize maxBatchBytes;
-
-        /** How long the first event of a batch may wait for more; defaults to 1s. */
-        private @Nullable Duration linger;
-
-        /** The longest Retry-After of the receiver that is honoured; longer ones are cut to this. Defaults to 5m. */
-        private @Nullable Duration maxRetryAfter;
-
-        /** The connect timeout; defaults to 10s. */
-        private @Nullable Duration connectTimeout;
-
-        /** The timeout of a whole request, from connecting to reading the answer; defaults to 30s. */
-        private @Nullable Duration callTimeout;
 
         public @Nullable String getUrl() {
             return url;
@@ -118,54 +94,6 @@ final class WebhookSinkFactory implements AuditSinkFactory {
 
         public void setHeaders(Map<String, String> headers) {
             this.headers = headers;
-        }
-
-        public @Nullable Integer getMaxBatchEvents() {
-            return maxBatchEvents;
-        }
-
-        public void setMaxBatchEvents(@Nullable Integer maxBatchEvents) {
-            this.maxBatchEvents = maxBatchEvents;
-        }
-
-        public @Nullable DataSize getMaxBatchBytes() {
-            return maxBatchBytes;
-        }
-
-        public void setMaxBatchBytes(@Nullable DataSize maxBatchBytes) {
-            this.maxBatchBytes = maxBatchBytes;
-        }
-
-        public @Nullable Duration getLinger() {
-            return linger;
-        }
-
-        public void setLinger(@Nullable Duration linger) {
-            this.linger = linger;
-        }
-
-        public @Nullable Duration getMaxRetryAfter() {
-            return maxRetryAfter;
-        }
-
-        public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
-            this.maxRetryAfter = maxRetryAfter;
-        }
-
-        public @Nullable Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        public void setConnectTimeout(@Nullable Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        public @Nullable Duration getCallTimeout() {
-            return callTimeout;
-        }
-
-        public void setCallTimeout(@Nullable Duration callTimeout) {
-            this.callTimeout = callTimeout;
         }
     }
 }

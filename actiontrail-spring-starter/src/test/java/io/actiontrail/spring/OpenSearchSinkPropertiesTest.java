@@ -90,9 +90,9 @@ class OpenSearchSinkPropertiesTest {
             assertThat(sink.toString())
                     .contains("auth=none")
                     .contains("index=" + OpenSearchAuditSink.DEFAULT_INDEX + "}");
-            assertThat(sink.batching().maxEvents()).isEqualTo(OpenSearchAuditSink.DEFAULT_MAX_BATCH_EVENTS);
-            assertThat(sink.batching().maxBytes()).isEqualTo(OpenSearchAuditSink.DEFAULT_MAX_BATCH_BYTES);
-            assertThat(sink.batching().linger()).isEqualTo(OpenSearchAuditSink.DEFAULT_LINGER);
+            assertThat(sink.batching().maxEvents()).isEqualTo(OpenSearchAuditSink.DEFAULT_BATCHING.maxEvents());
+            assertThat(sink.batching().maxBytes()).isEqualTo(OpenSearchAuditSink.DEFAULT_BATCHING.maxBytes());
+            assertThat(sink.batching().linger()).isEqualTo(OpenSearchAuditSink.DEFAULT_BATCHING.linger());
         });
     }
 

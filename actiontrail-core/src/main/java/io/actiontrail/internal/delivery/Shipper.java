@@ -258,6 +258,11 @@ final class Shipper implements Runnable, Journal.Reader {
                 errorCode = e.errorCode();
                 retryAfter = e.retryAfter();
                 retryable = e.isRetryable();
+                AuditBatch rest = settle(batch, e);
+                if (rest == null) {
+                    return true; // every event is delivered or refused: nothing is left to try
+                }
+                batch = rest;
             } catch (RuntimeException | LinkageError e) {
                 // a bug in the sink, not in the batch: keep the batch and retry
                 error = e;
@@ -313,6 +318,40 @@ final class Shipper implements Runnable, Journal.Reader {
         }
         // a day is longer than any sane Retry-After and keeps the wait far from overflowing nanoseconds
         return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+    }
+
+    /**
+     * Counts what a failed write settled, event by event: the events the sink says it delivered, and the ones it
+     * refuses for their content (dropped, reason {@code rejected}). Returns the rest of the batch, what is retried or
+     * dropped by the failure itself, or {@code null} when nothing is left.
+     */
+    private @Nullable AuditBatch settle(AuditBatch batch, DeliveryException e) {
+        if (e.delivered().isEmpty() && e.refused().isEmpty()) {
+            return batch;
+        }
+        List<AuditRecord> took = new ArrayList<>();
+        List<AuditRecord> rest = new ArrayList<>();
+        long refused = 0;
+        for (AuditRecord record : batch.records()) {
+            if (e.delivered().contains(record.eventId())) {
+                took.add(record);
+            } else if (e.refused().contains(record.eventId())) {
+                refused++;
+            } else {
+                rest.add(record);
+            }
+        }
+        if (!took.isEmpty()) {
+            delivered(AuditBatch.of(took));
+        }
+        if (refused > 0) {
+            drop(
+                    DeliveryListener.Dropped.REJECTED,
+                    refused,
+                    "the sink refused " + refused + " of " + batch.size() + " events for their content: "
+                            + describe(e));
+        }
+        return rest.isEmpty() ? null : AuditBatch.of(rest);
     }
 
     private void delivered(AuditBatch batch) {

@@ -87,8 +87,9 @@ final class Elasticsearch8OutagePipelineTest {
         connection = conn;
         OpenSearchAuditSink sink = OpenSearchAuditSink.builder(conn)
                 .index(index)
-                .linger(Duration.ofMillis(20))
-                .maxBatchEvents(7)
+                .batching(OpenSearchAuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofMillis(20))
+                        .withMaxEvents(7))
                 .build();
         ActionTrail trail = ActionTrail.builder()
                 .serviceName("orders")

@@ -118,8 +118,9 @@ final class Elasticsearch8SecuredPipelineTest {
     private static OpenSearchAuditSink sink(OpenSearchConnection connection, String index) {
         return OpenSearchAuditSink.builder(connection)
                 .index(index)
-                .linger(Duration.ofMillis(20))
-                .maxBatchEvents(7)
+                .batching(OpenSearchAuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofMillis(20))
+                        .withMaxEvents(7))
                 .build();
     }
 

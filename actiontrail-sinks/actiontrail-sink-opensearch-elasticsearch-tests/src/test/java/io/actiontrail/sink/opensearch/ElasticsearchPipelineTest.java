@@ -55,7 +55,7 @@ abstract class ElasticsearchPipelineTest {
         connection = conn;
         OpenSearchAuditSink sink = OpenSearchAuditSink.builder(conn)
                 .index(index)
-                .linger(Duration.ofMillis(20))
+                .batching(OpenSearchAuditSink.DEFAULT_BATCHING.withLinger(Duration.ofMillis(20)))
                 .build();
         sink.ensureTemplate();
         String today = index + "-" + OpenSearchAuditSink.DAY.format(Instant.now());

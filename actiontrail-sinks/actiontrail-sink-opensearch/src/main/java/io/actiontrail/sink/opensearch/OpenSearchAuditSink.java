@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,8 +48,8 @@ import org.jspecify.annotations.Nullable;
  * mapping conflict or a mapping explosion.
  *
  * <p><b>Per-item results.</b> An item that is created, or already exists, is delivered. Items throttled (429), hit by
- * a server error, a missing index or a write block fail the batch retryably; the pipeline retries it, and the sink then
- * sends only the items not yet indexed. Items the index refuses for their content (400: a mapping conflict, a
+ * a server error, a missing index or a write block fail the batch retryably, saying which items are indexed; the
+ * pipeline then retries only the others. Items the index refuses for their content (400: a mapping conflict, a
  * malformed field) are reported once the rest is indexed, as a permanent failure carrying the error type, such as
  * {@code mapper_parsing_exception}. A request too large for the cluster (413) is split in halves.
  *
@@ -71,14 +70,8 @@ public final class OpenSearchAuditSink implements AuditSink {
     /** The default index prefix: {@value}; events go to {@code actiontrail-yyyy.MM.dd}. */
     public static final String DEFAULT_INDEX = "actiontrail";
 
-    /** The default most events per {@code _bulk} request: {@value}. */
-    public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
-
-    /** The default most bytes of JSON per {@code _bulk} request: 5 MiB. */
-    public static final long DEFAULT_MAX_BATCH_BYTES = 5L * 1024 * 1024;
-
-    /** The default linger: 1 second. */
-    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
+    /** The default batching: up to 1,000 events or 5 MiB of JSON per {@code _bulk} request, or what came in 1 s. */
+    public static final Batching DEFAULT_BATCHING = new Batching(1000, 5L * 1024 * 1024, Duration.ofSeconds(1));
 
     /** The default number of primary shards of each daily index: {@value}. */
     public static final int DEFAULT_SHARDS = 1;
@@ -99,18 +92,12 @@ public final class OpenSearchAuditSink implements AuditSink {
     private volatile boolean templateInstalled;
     private volatile boolean closed;
 
-    /** What the sink knows of the batch it is retrying: its identity, and the items already settled. */
-    private @Nullable String currentBatch;
-
-    private final Set<String> indexed = new HashSet<>();
-    private final Map<String, String> refused = new LinkedHashMap<>();
-
     private OpenSearchAuditSink(Builder builder, OpenSearchConnection connection, boolean ownsConnection) {
         this.connection = connection;
         this.ownsConnection = ownsConnection;
         this.index = builder.index;
         this.name = builder.name;
-        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
+        this.batching = builder.batching;
         this.installTemplate = builder.installTemplate;
         this.shards = builder.shards;
         this.replicas = builder.replicas;
@@ -132,7 +119,8 @@ public final class OpenSearchAuditSink implements AuditSink {
     }
 
     /**
-     * Indexes the batch; on a retry of the same batch, only the items not yet indexed.
+     * Indexes the batch. A failure says which events were indexed and which the index refuses, so that the pipeline
+     * sends only the rest again.
      *
      * @throws DeliveryException retryable while any item may still be indexed later; permanent when the remaining items
      *     were refused for their content
@@ -145,39 +133,43 @@ public final class OpenSearchAuditSink implements AuditSink {
             throw new IllegalStateException("OpenSearch sink '" + name + "' is closed; write() after close()");
         }
         ensureTemplate();
-        String identity = batch.firstEventId() + ".." + batch.lastEventId() + "#" + batch.size();
-        if (!identity.equals(currentBatch)) {
-            currentBatch = identity;
-            indexed.clear();
-            refused.clear();
-        }
-        List<AuditRecord> todo = new ArrayList<>();
-        for (AuditRecord record : batch.records()) {
-            if (!indexed.contains(record.eventId()) && !refused.containsKey(record.eventId())) {
-                todo.add(record);
-            }
-        }
+        Settled settled = new Settled();
         Map<String, Failure> retry = new LinkedHashMap<>();
-        send(todo, retry);
+        try {
+            send(batch.records(), settled, retry);
+        } catch (DeliveryException e) {
+            throw settled.onto(e); // a request failed after others of the batch were answered
+        }
         if (!retry.isEmpty()) {
             Failure first = retry.values().iterator().next();
             DeliveryException e = DeliveryException.retryable(retry.size() + " of " + batch.size()
-                            + " events not indexed yet (" + (batch.size() - retry.size() - refused.size())
+                            + " events not indexed yet (" + settled.indexed.size()
                             + " indexed): " + first.type + ": " + first.reason
                             + "; only the failed events are sent again")
                     .withErrorCode(first.type);
-            throw first.retryAfter == null ? e : e.withRetryAfter(first.retryAfter);
+            throw settled.onto(first.retryAfter == null ? e : e.withRetryAfter(first.retryAfter));
         }
-        if (!refused.isEmpty()) {
-            Map.Entry<String, String> first = refused.entrySet().iterator().next();
-            String message = refused.size() + " of " + batch.size() + " events refused by the index for their content"
-                    + " (the other " + (batch.size() - refused.size()) + " are indexed); first: " + first.getKey()
-                    + ": " + first.getValue();
+        if (!settled.refused.isEmpty()) {
+            Map.Entry<String, String> first =
+                    settled.refused.entrySet().iterator().next();
+            String message = settled.refused.size() + " of " + batch.size()
+                    + " events refused by the index for their content (the other " + settled.indexed.size()
+                    + " are indexed); first: " + first.getKey() + ": " + first.getValue();
             String type = first.getValue().substring(0, first.getValue().indexOf(':'));
-            currentBatch = null;
-            throw DeliveryException.permanent(message).withErrorCode(type);
+            throw settled.onto(DeliveryException.permanent(message).withErrorCode(type));
         }
-        currentBatch = null;
+    }
+
+    /** What one write settled: the events indexed, and the ones refused with the index's reason. Not thread-safe. */
+    private static final class Settled {
+        final Set<String> indexed = new LinkedHashSet<>();
+        final Map<String, String> refused = new LinkedHashMap<>();
+
+        DeliveryException onto(DeliveryException failure) {
+            return indexed.isEmpty() && refused.isEmpty()
+                    ? failure
+                    : failure.withDelivered(indexed).withRefused(refused.keySet());
+        }
     }
 
     /** A retryable failure of one item or of a whole request. */
@@ -185,7 +177,7 @@ public final class OpenSearchAuditSink implements AuditSink {
             String type, String reason, @Nullable Duration retryAfter) {}
 
     /** Sends the records in one {@code _bulk} request (halves on 413); settles each, or adds it to {@code retry}. */
-    private void send(List<AuditRecord> records, Map<String, Failure> retry) throws DeliveryException {
+    private void send(List<AuditRecord> records, Settled settled, Map<String, Failure> retry) throws DeliveryException {
         if (records.isEmpty()) {
             return;
         }
@@ -205,10 +197,10 @@ public final class OpenSearchAuditSink implements AuditSink {
             if (status == 413) {
                 if (records.size() > 1) {
                     int half = records.size() / 2;
-                    send(records.subList(0, half), retry);
-                    send(records.subList(half, records.size()), retry);
+                    send(records.subList(0, half), settled, retry);
+                    send(records.subList(half, records.size()), settled, retry);
                 } else {
-                    refused.put(
+                    settled.refused.put(
                             records.get(0).eventId(),
                             "request_entity_too_large: the event is larger than the"
                                     + " cluster's http.max_content_length");
@@ -217,7 +209,8 @@ public final class OpenSearchAuditSink implements AuditSink {
             }
             if (status / 100 != 2) {
                 String type = Json.errorType(body, status);
-                Duration after = status == 429 || status == 503 ? retryAfter(response.header("Retry-After")) : null;
+                Duration after =
+                        status == 429 || status == 503 ? connection.transport().retryAfter(response) : null;
                 DeliveryException e = DeliveryException.retryable("POST " + connection.describe() + "/_bulk of "
                                 + records.size() + " events was answered HTTP " + status + ": " + type + ": "
                                 + Json.errorReason(body))
@@ -241,8 +234,9 @@ public final class OpenSearchAuditSink implements AuditSink {
             JsonNode item = items.get(i).path("create");
             int itemStatus = item.path("status").asInt(0);
             switch (outcome(itemStatus)) {
-                case INDEXED -> indexed.add(id);
-                case REFUSED -> refused.put(id, Json.errorType(item, itemStatus) + ": " + Json.errorReason(item));
+                case INDEXED -> settled.indexed.add(id);
+                case REFUSED ->
+                    settled.refused.put(id, Json.errorType(item, itemStatus) + ": " + Json.errorReason(item));
                 case RETRY ->
                     retry.put(id, new Failure(Json.errorType(item, itemStatus), Json.errorReason(item), null));
             }
@@ -327,13 +321,6 @@ public final class OpenSearchAuditSink implements AuditSink {
         templateInstalled = true;
     }
 
-    private static @Nullable Duration retryAfter(@Nullable String value) {
-        if (value == null || !value.strip().matches("[0-9]{1,6}")) {
-            return null;
-        }
-        return Duration.ofSeconds(Long.parseLong(value.strip()));
-    }
-
     /** Returns the index prefix. */
     String index() {
         return index;
@@ -372,9 +359,7 @@ public final class OpenSearchAuditSink implements AuditSink {
         private final OpenSearchConnection.@Nullable Builder connectionBuilder;
         private String index = DEFAULT_INDEX;
         private String name = DEFAULT_NAME;
-        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
-        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-        private Duration linger = DEFAULT_LINGER;
+        private Batching batching = DEFAULT_BATCHING;
         private boolean installTemplate = true;
         private int shards = DEFAULT_SHARDS;
         private @Nullable Integer replicas;
@@ -411,31 +396,9 @@ public final class OpenSearchAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the most events per {@code _bulk} request; defaults to {@value #DEFAULT_MAX_BATCH_EVENTS}. */
-        public Builder maxBatchEvents(int maxBatchEvents) {
-            if (maxBatchEvents <= 0) {
-                throw new IllegalArgumentException("maxBatchEvents must be positive: " + maxBatchEvents);
-            }
-            this.maxBatchEvents = maxBatchEvents;
-            return this;
-        }
-
-        /** Sets the most bytes of JSON per {@code _bulk} request; defaults to 5 MiB. */
-        public Builder maxBatchBytes(long maxBatchBytes) {
-            if (maxBatchBytes <= 0) {
-                throw new IllegalArgumentException("maxBatchBytes must be positive: " + maxBatchBytes);
-            }
-            this.maxBatchBytes = maxBatchBytes;
-            return this;
-        }
-
-        /** Sets how long the first event of a batch may wait for more; defaults to 1 second. */
-        public Builder linger(Duration linger) {
-            Objects.requireNonNull(linger, "linger");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger must not be negative: " + linger);
-            }
-            this.linger = linger;
+        /** Sets how events are grouped into {@code _bulk} requests; defaults to {@link #DEFAULT_BATCHING}. */
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 

@@ -1,19 +1,19 @@
 package io.actiontrail.sink.opensearch;
 
+import io.actiontrail.transport.http.HttpTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where an OpenSearch or Elasticsearch cluster is and how to authenticate to it: the base URL ({@code https://…} for
- * TLS), basic authentication or an API key, and the OkHttp client to send with. Shared by {@link OpenSearchAuditSink}
+ * TLS), basic authentication or an API key, and the {@link HttpTransport} to send through. Shared by {@link OpenSearchAuditSink}
  * and {@link OpenSearchEventStore}.
  *
  * <pre>{@code
@@ -22,33 +22,31 @@ import org.jspecify.annotations.Nullable;
  *         .build();
  * }</pre>
  *
- * <p>A client given to {@link Builder#client} is borrowed and never closed; otherwise the connection creates one and
- * closes it in {@link #close()}. For custom trust stores or client certificates, configure your own client's
- * {@code sslSocketFactory} and pass it. {@link #toString()} never shows the password or API key.
+ * <p>A transport given to {@link Builder#transport} is borrowed and never closed; otherwise the connection creates one
+ * (60 seconds per call, for bulk requests) and closes it in {@link #close()}. For custom trust stores or client
+ * certificates, configure your own OkHttp client's {@code sslSocketFactory} and pass it in a transport.
+ * {@link #toString()} never shows the password or API key.
  *
  * <p>Immutable and thread-safe.
  */
 public final class OpenSearchConnection implements AutoCloseable {
 
-    /** The default connect timeout of a client the connection creates: 10 seconds. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** The default whole-call timeout of a client the connection creates: 60 seconds. */
+    /** The whole-call timeout of the transport the connection creates when given none: 60 seconds. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpUrl baseUrl;
     private final @Nullable String authorization;
     private final String authDescription;
-    private final OkHttpClient client;
-    private final boolean ownsClient;
+    private final HttpTransport transport;
+    private final boolean ownsTransport;
     private volatile boolean closed;
 
-    private OpenSearchConnection(Builder builder, OkHttpClient client, boolean ownsClient) {
+    private OpenSearchConnection(Builder builder, HttpTransport transport, boolean ownsTransport) {
         this.baseUrl = builder.baseUrl;
         this.authorization = builder.authorization;
         this.authDescription = builder.authDescription;
-        this.client = client;
-        this.ownsClient = ownsClient;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
     }
 
     /**
@@ -83,7 +81,7 @@ public final class OpenSearchConnection implements AutoCloseable {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        return client.newCall(b.build()).execute();
+        return transport.client().newCall(b.build()).execute();
     }
 
     /** Returns the base URL, without credentials, for messages. */
@@ -91,20 +89,19 @@ public final class OpenSearchConnection implements AutoCloseable {
         return baseUrl.scheme() + "://" + baseUrl.host() + ":" + baseUrl.port();
     }
 
-    OkHttpClient client() {
-        return client;
+    HttpTransport transport() {
+        return transport;
     }
 
-    /** Closes the HTTP client if this connection created it; a borrowed client stays open. Idempotent. */
+    /** Closes the transport if this connection created it; a borrowed one stays open. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (ownsClient) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
+        if (ownsTransport) {
+            transport.close();
         }
     }
 
@@ -118,9 +115,7 @@ public final class OpenSearchConnection implements AutoCloseable {
         private final HttpUrl baseUrl;
         private @Nullable String authorization;
         private String authDescription = "none";
-        private @Nullable OkHttpClient client;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private @Nullable HttpTransport transport;
 
         private Builder(HttpUrl baseUrl) {
             this.baseUrl = baseUrl;
@@ -153,51 +148,26 @@ public final class OpenSearchConnection implements AutoCloseable {
             return this;
         }
 
-        /** Sets the client to send with, borrowed and never closed; defaults to one the connection creates. */
-        public Builder client(OkHttpClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** Sets the connect timeout of the client the connection creates; defaults to 10 seconds. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** Sets the whole-call timeout of the client the connection creates; defaults to 60 seconds. */
-        public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = positive(callTimeout, "callTimeout");
-            return this;
-        }
-
         /**
-         * Returns the connection.
-         *
-         * @throws IllegalStateException if timeouts were set together with a borrowed client
+         * Sets the transport to send through (client, timeouts, clock, longest {@code Retry-After}), borrowed and
+         * never closed; defaults to one the connection creates with a call timeout of 60 seconds.
          */
-        public OpenSearchConnection build() {
-            OkHttpClient borrowed = client;
-            if (borrowed != null) {
-                if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) || !callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
-                    throw new IllegalStateException(
-                            "connectTimeout and callTimeout apply to a client the connection creates; set them on the given client");
-                }
-                return new OpenSearchConnection(this, borrowed, false);
-            }
-            OkHttpClient created = new OkHttpClient.Builder()
-                    .connectTimeout(connectTimeout)
-                    .callTimeout(callTimeout)
-                    .build();
-            return new OpenSearchConnection(this, created, true);
+        public Builder transport(HttpTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
         }
 
-        private static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive: " + value);
-            }
-            return value;
+        /** Returns the connection. */
+        public OpenSearchConnection build() {
+            HttpTransport given = transport;
+            return given != null
+                    ? new OpenSearchConnection(this, given, false)
+                    : new OpenSearchConnection(
+                            this,
+                            HttpTransport.builder()
+                                    .callTimeout(DEFAULT_CALL_TIMEOUT)
+                                    .build(),
+                            true);
         }
     }
 }

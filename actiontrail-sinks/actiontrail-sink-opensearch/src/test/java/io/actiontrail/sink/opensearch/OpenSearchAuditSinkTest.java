@@ -9,6 +9,7 @@ import io.actiontrail.UserIdentity;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpTransport;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,9 @@ final class OpenSearchAuditSinkTest {
     }
 
     private OpenSearchConnection connection() {
-        return OpenSearchConnection.builder(NODE.url()).client(recording).build();
+        return OpenSearchConnection.builder(NODE.url())
+                .transport(HttpTransport.builder().client(recording).build())
+                .build();
     }
 
     private OpenSearchAuditSink sink(OpenSearchConnection connection) {
@@ -212,7 +215,9 @@ final class OpenSearchAuditSinkTest {
             assertThat(NODE.hits(index)).hasSize(6);
 
             NODE.call("PUT", "/" + index + "-2026.03.14/_settings", "{\"index.blocks.write\":false}");
-            sink.write(batch); // the pipeline's retry of the same batch
+            assertThat(e.delivered()).hasSize(6);
+            assertThat(e.refused()).isEmpty();
+            sink.write(rest(batch, e)); // what the pipeline sends again
         }
 
         assertThat(NODE.hits(index)).hasSize(10);
@@ -237,7 +242,7 @@ final class OpenSearchAuditSinkTest {
     @Test
     void sendsTheCredentialsAndNeverShowsThem() throws Exception {
         try (OpenSearchConnection basic = OpenSearchConnection.builder(NODE.url())
-                        .client(recording)
+                        .transport(HttpTransport.builder().client(recording).build())
                         .basicAuth("actiontrail", "pa55-secret-word")
                         .build();
                 OpenSearchAuditSink sink = sink(basic)) {
@@ -249,7 +254,7 @@ final class OpenSearchAuditSinkTest {
         }
         authorizations.clear();
         try (OpenSearchConnection key = OpenSearchConnection.builder(NODE.url())
-                        .client(recording)
+                        .transport(HttpTransport.builder().client(recording).build())
                         .apiKey("a2V5LWlkOmtleS1zZWNyZXQ=")
                         .build();
                 OpenSearchAuditSink sink = sink(key)) {
@@ -292,7 +297,9 @@ final class OpenSearchAuditSinkTest {
             closedPort = socket.getLocalPort();
         }
         try (OpenSearchConnection down = OpenSearchConnection.builder("http://127.0.0.1:" + closedPort)
-                        .callTimeout(Duration.ofSeconds(5))
+                        .transport(HttpTransport.builder()
+                                .callTimeout(Duration.ofSeconds(5))
+                                .build())
                         .build();
                 OpenSearchConnection up = connection()) {
             assertThatThrownBy(() -> OpenSearchEventStore.builder(down)
@@ -324,21 +331,27 @@ final class OpenSearchAuditSinkTest {
         assertThatThrownBy(() -> c.basicAuth("a:b", "x"))
                 .hasMessage("username must not be blank or contain ':': 'a:b'");
         assertThatThrownBy(() -> c.apiKey(" ")).hasMessage("apiKey must not be blank");
-        assertThatThrownBy(() -> c.callTimeout(Duration.ZERO)).hasMessage("callTimeout must be positive: PT0S");
-        assertThatThrownBy(() -> c.connectTimeout(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> HttpTransport.builder().callTimeout(Duration.ZERO))
+                .hasMessage("callTimeout must be positive: PT0S");
+        assertThatThrownBy(() -> HttpTransport.builder().connectTimeout(Duration.ofSeconds(-1)))
                 .hasMessage("connectTimeout must be positive: PT-1S");
         assertThatThrownBy(() -> OpenSearchConnection.builder("http://localhost:9200")
-                        .client(recording)
-                        .callTimeout(Duration.ofSeconds(1))
+                        .transport(HttpTransport.builder()
+                                .client(recording)
+                                .callTimeout(Duration.ofSeconds(1))
+                                .build())
                         .build())
                 .isInstanceOf(IllegalStateException.class);
         OpenSearchAuditSink.Builder b = OpenSearchAuditSink.builder("http://localhost:9200");
         assertThatThrownBy(() -> b.index("Audit")).hasMessageContaining("'Audit'");
         assertThatThrownBy(() -> b.index("-audit")).hasMessageContaining("'-audit'");
         assertThatThrownBy(() -> b.name("")).hasMessage("name must not be blank: ''");
-        assertThatThrownBy(() -> b.maxBatchEvents(0)).hasMessage("maxBatchEvents must be positive: 0");
-        assertThatThrownBy(() -> b.maxBatchBytes(0)).hasMessage("maxBatchBytes must be positive: 0");
-        assertThatThrownBy(() -> b.linger(Duration.ofMillis(-1))).hasMessage("linger must not be negative: PT-0.001S");
+        assertThatThrownBy(() -> b.batching(OpenSearchAuditSink.DEFAULT_BATCHING.withMaxEvents(0)))
+                .hasMessage("maxEvents must be positive: 0");
+        assertThatThrownBy(() -> b.batching(OpenSearchAuditSink.DEFAULT_BATCHING.withMaxBytes(0)))
+                .hasMessage("maxBytes must be positive: 0");
+        assertThatThrownBy(() -> b.batching(OpenSearchAuditSink.DEFAULT_BATCHING.withLinger(Duration.ofMillis(-1))))
+                .hasMessage("linger must not be negative: PT-0.001S");
         assertThatThrownBy(() -> b.shards(0)).hasMessage("shards must be positive: 0");
         assertThatThrownBy(() -> b.replicas(-1)).hasMessage("replicas must not be negative: -1");
         assertThatThrownBy(() -> b.refresh("yes")).hasMessage("refresh must be true, false or wait_for: 'yes'");
@@ -346,9 +359,10 @@ final class OpenSearchAuditSinkTest {
                 .hasMessageContaining("'UPPER'");
         try (OpenSearchAuditSink configured = b.index("audit")
                 .name("search")
-                .maxBatchEvents(10)
-                .maxBatchBytes(1000)
-                .linger(Duration.ZERO)
+                .batching(OpenSearchAuditSink.DEFAULT_BATCHING
+                        .withMaxEvents(10)
+                        .withMaxBytes(1000)
+                        .withLinger(Duration.ZERO))
                 .shards(2)
                 .replicas(0)
                 .refresh("wait_for")
@@ -357,5 +371,17 @@ final class OpenSearchAuditSinkTest {
             assertThat(configured.batching().maxEvents()).isEqualTo(10);
             assertThat(configured.index()).isEqualTo("audit");
         }
+    }
+
+    /** What the pipeline sends again after {@code failure}: the events it did not settle. */
+    private static AuditBatch rest(AuditBatch batch, DeliveryException failure) {
+        List<io.actiontrail.sink.AuditRecord> rest = new ArrayList<>();
+        for (io.actiontrail.sink.AuditRecord record : batch.records()) {
+            if (!failure.delivered().contains(record.eventId())
+                    && !failure.refused().contains(record.eventId())) {
+                rest.add(record);
+            }
+        }
+        return AuditBatch.of(rest);
     }
 }

@@ -54,8 +54,9 @@ final class OpenSearchPipelineTest {
         connection = conn;
         OpenSearchAuditSink sink = OpenSearchAuditSink.builder(conn)
                 .index(index)
-                .linger(Duration.ofMillis(20))
-                .maxBatchEvents(7)
+                .batching(OpenSearchAuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofMillis(20))
+                        .withMaxEvents(7))
                 .build();
         sink.ensureTemplate();
         String today = index + "-" + OpenSearchAuditSink.DAY.format(Instant.now());

@@ -62,7 +62,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * uncompressed content), which {@link S3EventReader} verifies. Each upload carries a {@code Content-MD5} header, so the
  * server checks the bytes it stores whatever the client's checksum mode.
  *
- * <p><b>Batching.</b> By default a batch is sent when its oldest event has waited {@value #DEFAULT_LINGER_SECONDS}
+ * <p><b>Batching.</b> By default ({@link #DEFAULT_BATCHING}) a batch is sent when its oldest event has waited 60
  * seconds or it holds 64 MiB of uncompressed JSON, whichever comes first.
  *
  * <p><b>Failures.</b> Every failure is {@linkplain DeliveryException#isRetryable() retryable} and carries the server's
@@ -75,26 +75,23 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * closed; a client created from an {@link S3Connection} is closed with the sink.
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
+ *
+ * <p>Over 500 lines because of its builder, which checks and documents each S3 setting (encryption, storage class,
+ * Object Lock, key layout) where users read it; writing an object is the smaller part.
  */
 public final class S3AuditSink implements AuditSink {
 
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "s3";
 
-    /** The default linger in seconds: {@value}. */
-    public static final long DEFAULT_LINGER_SECONDS = 60;
-
-    /** The default linger: 60 seconds. */
-    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(DEFAULT_LINGER_SECONDS);
-
-    /** The default most uncompressed bytes per batch: 64 MiB. */
-    public static final long DEFAULT_MAX_BATCH_BYTES = 64L * 1024 * 1024;
+    /**
+     * The default batching: an object when the oldest event has waited 60 seconds or 64 MiB of uncompressed JSON are
+     * there; the limit of 1,000,000 events rarely comes first.
+     */
+    public static final Batching DEFAULT_BATCHING = new Batching(1_000_000, 64L * 1024 * 1024, Duration.ofSeconds(60));
 
     /** The largest accepted setting of uncompressed bytes per batch: 1 GiB, as a batch is compressed in memory. */
     public static final long MAX_BATCH_BYTES_LIMIT = 1024L * 1024 * 1024;
-
-    /** The default most events per batch: {@value}; the byte limit or the linger usually comes first. */
-    public static final int DEFAULT_MAX_BATCH_EVENTS = 1_000_000;
 
     /** The key segment used for events without a region, when the sink has none configured: {@value}. */
     public static final String NO_REGION = "global";
@@ -141,7 +138,7 @@ public final class S3AuditSink implements AuditSink {
         this.name = builder.name;
         this.serviceName = builder.serviceName;
         this.region = builder.region;
-        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
+        this.batching = builder.batching;
         this.serverSideEncryption = builder.serverSideEncryption;
         this.kmsKeyId = builder.kmsKeyId;
         this.storageClass = builder.storageClass;
@@ -380,9 +377,7 @@ public final class S3AuditSink implements AuditSink {
         private String prefix = "";
         private @Nullable String serviceName;
         private @Nullable String region;
-        private Duration linger = DEFAULT_LINGER;
-        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
+        private Batching batching = DEFAULT_BATCHING;
         private @Nullable ServerSideEncryption serverSideEncryption;
         private @Nullable String kmsKeyId;
         private @Nullable String storageClass;
@@ -446,45 +441,19 @@ public final class S3AuditSink implements AuditSink {
         }
 
         /**
-         * Sets how long the oldest event of a batch may wait for more before the batch is written; defaults to 60
-         * seconds. Shorter means fresher objects and more of them.
+         * Sets how events are grouped into objects; defaults to {@link S3AuditSink#DEFAULT_BATCHING}. A longer linger
+         * means fewer, larger objects; a batch is compressed in memory, typically to a tenth of its
+         * {@link Batching#maxBytes() maxBytes}.
          *
-         * @throws IllegalArgumentException if it is negative
+         * @throws IllegalArgumentException if its byte limit is above {@link S3AuditSink#MAX_BATCH_BYTES_LIMIT}
          */
-        public Builder linger(Duration linger) {
-            Objects.requireNonNull(linger, "linger");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger must not be negative: " + linger);
-            }
-            this.linger = linger;
-            return this;
-        }
-
-        /**
-         * Sets the most uncompressed JSON bytes in one batch; defaults to 64 MiB. A batch is compressed in memory,
-         * typically to a tenth of this.
-         *
-         * @throws IllegalArgumentException if it is not positive or above {@link S3AuditSink#MAX_BATCH_BYTES_LIMIT}
-         */
-        public Builder maxBatchBytes(long maxBatchBytes) {
-            if (maxBatchBytes <= 0 || maxBatchBytes > MAX_BATCH_BYTES_LIMIT) {
+        public Builder batching(Batching batching) {
+            Objects.requireNonNull(batching, "batching");
+            if (batching.maxBytes() > MAX_BATCH_BYTES_LIMIT) {
                 throw new IllegalArgumentException(
-                        "maxBatchBytes must be between 1 and " + MAX_BATCH_BYTES_LIMIT + ": " + maxBatchBytes);
+                        "batching.maxBytes must be at most " + MAX_BATCH_BYTES_LIMIT + ": " + batching.maxBytes());
             }
-            this.maxBatchBytes = maxBatchBytes;
-            return this;
-        }
-
-        /**
-         * Sets the most events in one batch; defaults to {@value S3AuditSink#DEFAULT_MAX_BATCH_EVENTS}.
-         *
-         * @throws IllegalArgumentException if it is not positive
-         */
-        public Builder maxBatchEvents(int maxBatchEvents) {
-            if (maxBatchEvents <= 0) {
-                throw new IllegalArgumentException("maxBatchEvents must be positive: " + maxBatchEvents);
-            }
-            this.maxBatchEvents = maxBatchEvents;
+            this.batching = batching;
             return this;
         }
 

@@ -48,7 +48,7 @@ final class S3AuditSinkContractTest extends AuditSinkContract {
     protected AuditSink createSink() {
         return S3AuditSink.builder(s3, BUCKET)
                 .prefix(prefix)
-                .maxBatchEvents(LARGE_BATCH_EVENTS)
+                .batching(S3AuditSink.DEFAULT_BATCHING.withMaxEvents(LARGE_BATCH_EVENTS))
                 .build();
     }
 

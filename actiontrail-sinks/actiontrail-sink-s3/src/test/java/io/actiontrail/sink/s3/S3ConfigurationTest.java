@@ -46,9 +46,10 @@ final class S3ConfigurationTest {
     @Test
     void batchingIsConfigurable() {
         S3AuditSink sink = S3AuditSink.builder(client, "audit")
-                .linger(Duration.ofSeconds(5))
-                .maxBatchBytes(1024)
-                .maxBatchEvents(10)
+                .batching(S3AuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofSeconds(5))
+                        .withMaxBytes(1024)
+                        .withMaxEvents(10))
                 .prefix("//prod/audit/")
                 .build();
 
@@ -63,18 +64,18 @@ final class S3ConfigurationTest {
         assertThatThrownBy(() -> S3AuditSink.builder(client, "a/b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'a/b'");
-        assertThatThrownBy(() -> b.linger(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> b.batching(S3AuditSink.DEFAULT_BATCHING.withLinger(Duration.ofSeconds(-1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("linger must not be negative: PT-1S");
-        assertThatThrownBy(() -> b.maxBatchBytes(0))
+        assertThatThrownBy(() -> b.batching(S3AuditSink.DEFAULT_BATCHING.withMaxBytes(0)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxBatchBytes must be between 1 and 1073741824: 0");
-        assertThatThrownBy(() -> b.maxBatchBytes(2L * 1024 * 1024 * 1024))
+                .hasMessageContaining("maxBytes must be positive: 0");
+        assertThatThrownBy(() -> b.batching(S3AuditSink.DEFAULT_BATCHING.withMaxBytes(2L * 1024 * 1024 * 1024)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(": 2147483648");
-        assertThatThrownBy(() -> b.maxBatchEvents(-3))
+                .hasMessageContaining("batching.maxBytes must be at most 1073741824: 2147483648");
+        assertThatThrownBy(() -> b.batching(S3AuditSink.DEFAULT_BATCHING.withMaxEvents(-3)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxBatchEvents must be positive: -3");
+                .hasMessageContaining("maxEvents must be positive: -3");
         assertThatThrownBy(() -> b.serverSideEncryption("DES"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("AES256 or aws:kms: 'DES'");

@@ -82,8 +82,9 @@ final class S3PipelineTest {
                 .prefix("pipeline")
                 .serviceName("orders")
                 .region("cn-hangzhou")
-                .linger(Duration.ofMillis(50))
-                .maxBatchEvents(7);
+                .batching(S3AuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofMillis(50))
+                        .withMaxEvents(7));
     }
 
     private static List<String> record(ActionTrail actionTrail, String name, int count) {

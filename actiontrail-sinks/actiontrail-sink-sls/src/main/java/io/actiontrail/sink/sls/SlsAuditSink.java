@@ -5,11 +5,11 @@ import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -54,28 +53,35 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Requests.</b> {@code POST /logstores/<logstore>/shards/lb} to {@code <project>.<endpoint>}, the LogGroup
  * deflate-compressed (or not compressed), signed with the AccessKey secret (signature version 1, HMAC-SHA1) and, for
  * temporary credentials, with the STS token in {@code x-acs-security-token}. A batch is cut into requests of at most
- * {@link Builder#maxBatchEvents} logs and {@link Builder#maxBatchBytes} uncompressed bytes; a single event that is
+ * the batching's {@link Batching#maxEvents() maxEvents} logs and {@link Batching#maxBytes() maxBytes} uncompressed
+ * bytes; a single event that is
  * larger than Log Service accepts in one request ({@value #MAX_REQUEST_BYTES} bytes) is refused without being sent.
  *
  * <p><b>Failures.</b> Connection failures, timeouts, 5xx, 429 and the throttling codes ({@code WriteQuotaExceed},
  * {@code ShardWriteQuotaExceed}) are retryable; so are wrong or expired credentials ({@code SignatureNotMatch},
  * {@code Unauthorized}) and a missing project or logstore ({@code ProjectNotExist}, {@code LogStoreNotExist}): an
  * operator can fix those while the backlog waits in the journal, and the status shows the service's error code. A
- * {@code Retry-After} header (seconds or an HTTP date, capped at {@link Builder#maxRetryAfter}) makes the pipeline wait
+ * {@code Retry-After} header (seconds or an HTTP date, capped at the transport's
+ * {@link HttpTransport#maxRetryAfter()}) makes the pipeline wait
  * at least that long. A request too large for the service (413) is sent again in halves. What can never succeed is
  * permanent: an event too large even alone, an event that is not a JSON object, or a request the service refuses as
  * malformed (other 4xx). Those events are refused once every other event of the batch is delivered, and the failure
  * says how many. Every failure carries the service's error code (or the HTTP status) and the request id; messages
  * never contain the secret or the token.
  *
- * <p>A batch that is retried after a partial delivery sends only the events not delivered yet. Delivery is at least
+ * <p>A failure after a partial delivery says which events are delivered and which are refused; the pipeline retries
+ * only the others. Delivery is at least
  * once: a request whose answer was lost is sent again, and Log Service does not remove duplicates; {@code eventId}
  * tells them apart.
  *
- * <p>An {@link OkHttpClient} given to the builder is borrowed and stays open when the sink is closed; otherwise the
- * sink creates its own and closes it with the sink.
+ * <p>Requests go through an {@link HttpTransport}: one given to the builder is borrowed and stays open when the sink
+ * is closed; otherwise the sink creates one with the defaults and closes it with the sink.
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
+ *
+ * <p>Over 500 lines: PutLogs needs the request cut to the service's limits, signed, and its answers read by the
+ * service's own error codes, and a failure must say which events of the batch were settled so far — one protocol,
+ * read in one place.
  */
 public final class SlsAuditSink implements AuditSink {
 
@@ -94,23 +100,8 @@ public final class SlsAuditSink implements AuditSink {
     /** The most uncompressed LogGroup bytes this sink sends in one PutLogs request, Log Service's limit: 5 MiB. */
     public static final int MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 
-    /** The default most events per request: {@value}. */
-    public static final int DEFAULT_MAX_BATCH_EVENTS = 4096;
-
-    /** The default most bytes per request: 3 MiB. */
-    public static final long DEFAULT_MAX_BATCH_BYTES = 3L * 1024 * 1024;
-
-    /** The default linger: 1 second. */
-    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
-
-    /** The default longest {@code Retry-After} honoured: 5 minutes. */
-    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-    /** The default connect timeout of a client the sink creates: 10 seconds. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** The default whole-call timeout of a client the sink creates: 30 seconds. */
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default batching: up to 4,096 events or 3 MiB of JSON per request, or what came within 1 second. */
+    public static final Batching DEFAULT_BATCHING = new Batching(4096, 3L * 1024 * 1024, Duration.ofSeconds(1));
 
     /** How a LogGroup is compressed on the wire. */
     public enum Compression {
@@ -164,25 +155,27 @@ public final class SlsAuditSink implements AuditSink {
     private final String source;
     private final List<Map.Entry<String, String>> tags;
     private final Compression compression;
-    private final OkHttpClient client;
-    private final boolean ownsClient;
+    private final HttpTransport transport;
+    private final boolean ownsTransport;
     private final String name;
     private final Batching batching;
     private final int maxRequestBytes;
     private final int headerSize;
-    private final Duration maxRetryAfter;
-    private final Clock clock;
     private final String packIdPrefix;
     private final AtomicLong packIds = new AtomicLong();
     private volatile boolean closed;
 
-    /** What the sink knows of the batch it is retrying: its identity, and the events already settled. */
-    private @Nullable String currentBatch;
-
+    /**
+     * What the write in progress settled: the events delivered, and the ones refused for good. Cleared before and
+     * after each write (one at a time, by the SPI's contract): between two attempts at a batch the sink keeps nothing,
+     * the failure tells the pipeline what to send again.
+     */
     private final Set<String> delivered = new HashSet<>();
+
     private final Map<String, Refusal> refused = new LinkedHashMap<>();
 
-    private SlsAuditSink(Builder builder, Supplier<SlsCredentials> credentials, OkHttpClient client, boolean owns) {
+    private SlsAuditSink(
+            Builder builder, Supplier<SlsCredentials> credentials, HttpTransport transport, boolean ownsTransport) {
         this.project = builder.project;
         this.logstore = builder.logstore;
         HttpUrl endpoint = builder.endpoint;
@@ -212,13 +205,11 @@ public final class SlsAuditSink implements AuditSink {
         this.source = builder.source != null ? builder.source : localHostName();
         this.tags = List.copyOf(builder.tags.entrySet());
         this.compression = builder.compression;
-        this.client = client;
-        this.ownsClient = owns;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
         this.name = builder.name;
-        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
+        this.batching = builder.batching;
         this.maxRequestBytes = builder.maxRequestBytes;
-        this.maxRetryAfter = builder.maxRetryAfter;
-        this.clock = builder.clock;
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         this.packIdPrefix = HexFormat.of().withUpperCase().formatHex(random);
@@ -286,7 +277,8 @@ public final class SlsAuditSink implements AuditSink {
     }
 
     /**
-     * Writes the batch; on a retry of the same batch, only the events not delivered yet.
+     * Writes the batch. A failure says which events were delivered and which are refused for good, so that the
+     * pipeline sends only the rest again.
      *
      * @throws DeliveryException retryable while any event may still be delivered later; permanent when the remaining
      *     events were refused for good, after every other event was delivered
@@ -298,12 +290,21 @@ public final class SlsAuditSink implements AuditSink {
         if (closed) {
             throw new IllegalStateException("SLS sink '" + name + "' is closed; write() after close()");
         }
-        String identity = batch.firstEventId() + ".." + batch.lastEventId() + "#" + batch.size();
-        if (!identity.equals(currentBatch)) {
-            currentBatch = identity;
+        delivered.clear();
+        refused.clear();
+        try {
+            writeAll(batch);
+        } catch (DeliveryException e) {
+            throw delivered.isEmpty() && refused.isEmpty()
+                    ? e
+                    : e.withDelivered(delivered).withRefused(refused.keySet());
+        } finally {
             delivered.clear();
             refused.clear();
         }
+    }
+
+    private void writeAll(AuditBatch batch) throws DeliveryException {
         long chunkLimit = Math.min(batching.maxBytes(), maxRequestBytes);
         List<Pending> chunk = new ArrayList<>();
         long chunkBytes = headerSize;
@@ -328,19 +329,15 @@ public final class SlsAuditSink implements AuditSink {
         if (!chunk.isEmpty()) {
             send(chunk, batch.size());
         }
-        currentBatch = null;
         if (!refused.isEmpty()) {
             Map.Entry<String, Refusal> first = refused.entrySet().iterator().next();
             String message = refused.size() + " of " + batch.size() + " events refused for good (the other "
-                    + (batch.size() - refused.size()) + " are delivered to " + describe() + "); first: event "
+                    + delivered.size() + " are delivered to " + describe() + "); first: event "
                     + first.getKey() + ": " + first.getValue().code() + ": "
                     + first.getValue().reason();
-            refused.clear();
-            delivered.clear();
             throw DeliveryException.permanent(message)
                     .withErrorCode(first.getValue().code());
         }
-        delivered.clear();
     }
 
     /** An event encoded as a log, waiting to be sent. */
@@ -424,11 +421,11 @@ public final class SlsAuditSink implements AuditSink {
         }
         String packId = packIdPrefix + "-" + Long.toHexString(packIds.incrementAndGet());
         byte[] group = LogGroups.group(bytes, topic, source, tagsWith(packId));
-        Request request = request(group, clock.instant(), signer);
+        Request request = request(group, transport.now(), signer);
         int status;
         ServiceError error;
         @Nullable Duration retryAfter;
-        try (Response response = client.newCall(request).execute()) {
+        try (Response response = transport.client().newCall(request).execute()) {
             status = response.code();
             if (status / 100 == 2) {
                 for (Pending log : logs) {
@@ -437,7 +434,7 @@ public final class SlsAuditSink implements AuditSink {
                 return;
             }
             error = ServiceError.of(status, response, signer);
-            retryAfter = retryAfter(response.header("Retry-After"), clock.instant());
+            retryAfter = transport.retryAfter(response);
         } catch (IOException e) {
             throw DeliveryException.retryable(
                     "PutLogs of " + logs.size() + " events to " + describe() + " failed before Log Service answered: "
@@ -467,9 +464,7 @@ public final class SlsAuditSink implements AuditSink {
             case RETRY -> {
                 DeliveryException failure = DeliveryException.retryable(answer + progress(batchSize))
                         .withErrorCode(error.code());
-                throw retryAfter == null
-                        ? failure
-                        : failure.withRetryAfter(retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter);
+                throw retryAfter == null ? failure : failure.withRetryAfter(retryAfter);
             }
         }
     }
@@ -560,25 +555,6 @@ public final class SlsAuditSink implements AuditSink {
         }
     }
 
-    /** Parses a {@code Retry-After} value, delay-seconds or an HTTP date; {@code null} when absent or malformed. */
-    static @Nullable Duration retryAfter(@Nullable String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.strip();
-        if (v.matches("[0-9]{1,10}")) {
-            return Duration.ofSeconds(Long.parseLong(v));
-        }
-        try {
-            Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant();
-            Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
-    }
-
     /** The destination, for messages: project, logstore and where they are. */
     private String describe() {
         return "project '" + project + "', logstore '" + logstore + "' at " + origin;
@@ -600,9 +576,9 @@ public final class SlsAuditSink implements AuditSink {
         return source;
     }
 
-    /** Returns the client the sink sends with. */
-    OkHttpClient client() {
-        return client;
+    /** Returns the transport the sink sends through. */
+    HttpTransport transport() {
+        return transport;
     }
 
     /** Returns the most bytes of one request. */
@@ -620,16 +596,15 @@ public final class SlsAuditSink implements AuditSink {
         return name;
     }
 
-    /** Closes the client if the sink created it; a borrowed client stays open. Idempotent. */
+    /** Closes the transport if the sink created it; a borrowed one stays open. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (ownsClient) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
+        if (ownsTransport) {
+            transport.close();
         }
     }
 
@@ -651,16 +626,10 @@ public final class SlsAuditSink implements AuditSink {
         private @Nullable String source;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private Compression compression = Compression.DEFLATE;
-        private @Nullable OkHttpClient client;
+        private @Nullable HttpTransport transport;
         private String name = DEFAULT_NAME;
-        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
-        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-        private Duration linger = DEFAULT_LINGER;
+        private Batching batching = DEFAULT_BATCHING;
         private int maxRequestBytes = MAX_REQUEST_BYTES;
-        private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-        private Clock clock = Clock.systemUTC();
 
         private Builder(HttpUrl endpoint, String project, String logstore) {
             this.endpoint = endpoint;
@@ -724,9 +693,12 @@ public final class SlsAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the client to send with, which the sink borrows and never closes; defaults to one it creates. */
-        public Builder client(OkHttpClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+        /**
+         * Sets the transport to send through (client, timeouts, clock, longest {@code Retry-After}), which the sink
+         * borrows and never closes; defaults to {@link HttpTransport#createDefault()}, which the sink closes.
+         */
+        public Builder transport(HttpTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
@@ -741,38 +713,21 @@ public final class SlsAuditSink implements AuditSink {
         }
 
         /**
-         * Sets the most events per batch and per request, at most {@value #MAX_REQUEST_LOGS}; defaults to {@value
-         * #DEFAULT_MAX_BATCH_EVENTS}.
+         * Sets how events are grouped, per batch and per request: at most {@value #MAX_REQUEST_LOGS} events and 5 MiB
+         * (of JSON per batch, of uncompressed LogGroup per request), Log Service's limits; defaults to
+         * {@link #DEFAULT_BATCHING}. A single larger event is still sent, alone, up to the 5 MiB limit.
          */
-        public Builder maxBatchEvents(int maxBatchEvents) {
-            if (maxBatchEvents <= 0 || maxBatchEvents > MAX_REQUEST_LOGS) {
-                throw new IllegalArgumentException("maxBatchEvents must be between 1 and " + MAX_REQUEST_LOGS
-                        + " (Log Service's limit per request): " + maxBatchEvents);
+        public Builder batching(Batching batching) {
+            Objects.requireNonNull(batching, "batching");
+            if (batching.maxEvents() > MAX_REQUEST_LOGS) {
+                throw new IllegalArgumentException("batching.maxEvents must be at most " + MAX_REQUEST_LOGS
+                        + " (Log Service's limit per request): " + batching.maxEvents());
             }
-            this.maxBatchEvents = maxBatchEvents;
-            return this;
-        }
-
-        /**
-         * Sets the most bytes per batch (of JSON) and per request (of uncompressed LogGroup), at most 5 MiB; defaults
-         * to 3 MiB. A single larger event is still sent, alone, up to Log Service's limit of 5 MiB.
-         */
-        public Builder maxBatchBytes(long maxBatchBytes) {
-            if (maxBatchBytes <= 0 || maxBatchBytes > MAX_REQUEST_BYTES) {
-                throw new IllegalArgumentException("maxBatchBytes must be between 1 and " + MAX_REQUEST_BYTES
-                        + " (Log Service's limit per request): " + maxBatchBytes);
+            if (batching.maxBytes() > MAX_REQUEST_BYTES) {
+                throw new IllegalArgumentException("batching.maxBytes must be at most " + MAX_REQUEST_BYTES
+                        + " (Log Service's limit per request): " + batching.maxBytes());
             }
-            this.maxBatchBytes = maxBatchBytes;
-            return this;
-        }
-
-        /** Sets how long the first event of a batch may wait for more; defaults to 1 second. */
-        public Builder linger(Duration linger) {
-            Objects.requireNonNull(linger, "linger");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger must not be negative: " + linger);
-            }
-            this.linger = linger;
+            this.batching = batching;
             return this;
         }
 
@@ -786,67 +741,20 @@ public final class SlsAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the longest {@code Retry-After} honoured; a longer one is cut to this. Defaults to 5 minutes. */
-        public Builder maxRetryAfter(Duration maxRetryAfter) {
-            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-            if (maxRetryAfter.isNegative()) {
-                throw new IllegalArgumentException("maxRetryAfter must not be negative: " + maxRetryAfter);
-            }
-            this.maxRetryAfter = maxRetryAfter;
-            return this;
-        }
-
-        /** Sets the connect timeout of the client the sink creates; defaults to 10 seconds. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** Sets the whole-call timeout of the client the sink creates; defaults to 30 seconds. */
-        public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = positive(callTimeout, "callTimeout");
-            return this;
-        }
-
-        /** Sets the clock that dates requests; defaults to the system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
         /**
          * Returns the sink.
          *
-         * @throws IllegalStateException if no credentials were set, or timeouts were set together with a borrowed
-         *     client
+         * @throws IllegalStateException if no credentials were set
          */
         public SlsAuditSink build() {
             Supplier<SlsCredentials> signer = credentials;
             if (signer == null) {
                 throw new IllegalStateException("credentials are required: every PutLogs request is signed");
             }
-            OkHttpClient borrowed = client;
-            if (borrowed != null) {
-                if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) || !callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
-                    throw new IllegalStateException("connectTimeout and callTimeout apply to a client the sink creates;"
-                            + " set them on the given client");
-                }
-                return new SlsAuditSink(this, signer, borrowed, false);
-            }
-            OkHttpClient created = new OkHttpClient.Builder()
-                    .connectTimeout(connectTimeout)
-                    .callTimeout(callTimeout)
-                    .followRedirects(false)
-                    .build();
-            return new SlsAuditSink(this, signer, created, true);
-        }
-
-        private static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive: " + value);
-            }
-            return value;
+            HttpTransport given = transport;
+            return given != null
+                    ? new SlsAuditSink(this, signer, given, false)
+                    : new SlsAuditSink(this, signer, HttpTransport.createDefault(), true);
         }
     }
 }

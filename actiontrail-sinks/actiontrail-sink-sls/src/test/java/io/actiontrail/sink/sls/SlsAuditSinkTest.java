@@ -8,6 +8,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpTransport;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -191,7 +192,7 @@ final class SlsAuditSinkTest {
     void cutsABatchIntoRequestsOfAtMostMaxBatchEventsAndMaxBatchBytes() throws Exception {
         AuditBatch batch = batch("Cut", 7);
 
-        sink(builder().maxBatchEvents(3)).write(batch);
+        sink(builder().batching(SlsAuditSink.DEFAULT_BATCHING.withMaxEvents(3))).write(batch);
 
         assertThat(server.requests()).extracting(r -> r.events().size()).containsExactly(3, 3, 1);
         assertThat(server.acceptedEventIds()).containsExactlyElementsOf(ids(batch));
@@ -201,7 +202,7 @@ final class SlsAuditSinkTest {
             int limit = 600; // about three of these events
             SlsAuditSink small = sink(SlsAuditSink.builder(bytes.endpoint(), PROJECT, LOGSTORE)
                     .credentials(KEY_ID, SECRET)
-                    .maxBatchBytes(limit));
+                    .batching(SlsAuditSink.DEFAULT_BATCHING.withMaxBytes(limit)));
             small.write(batch);
             assertThat(bytes.requests()).hasSizeGreaterThan(1).allSatisfy(r -> assertThat(
                             java.util.Objects.requireNonNull(r.logGroup()).getSerializedSize())
@@ -213,14 +214,17 @@ final class SlsAuditSinkTest {
     }
 
     @Test
-    void aRetryAfterAPartialDeliverySendsOnlyTheEventsNotDeliveredYet() throws Exception {
-        SlsAuditSink sink = sink(builder().maxBatchEvents(2));
+    void aPartialDeliverySaysWhichEventsAreDeliveredSoThatOnlyTheOthersAreSentAgain() throws Exception {
+        SlsAuditSink sink = sink(builder().batching(SlsAuditSink.DEFAULT_BATCHING.withMaxEvents(2)));
         AuditBatch batch = batch("Partial", 5);
         server.answerNext(200, "", "");
         server.answerNext(503, "ServerBusy", "The server is busy, please try again later.");
 
         DeliveryException busy = failureOf(sink, batch);
-        sink.write(batch);
+        assertThat(busy.delivered())
+                .containsExactlyInAnyOrderElementsOf(ids(batch).subList(0, 2));
+        assertThat(busy.refused()).isEmpty();
+        sink.write(rest(batch, busy)); // what the pipeline sends again
 
         assertThat(busy.isRetryable()).isTrue();
         assertThat(busy.errorCode()).isEqualTo("ServerBusy");
@@ -245,6 +249,12 @@ final class SlsAuditSinkTest {
         assertThat(e.getMessage())
                 .contains("1 of 4 events refused for good (the other 3 are delivered", huge.eventId())
                 .contains("more than the 4096 bytes");
+        assertThat(e.refused()).containsExactly(huge.eventId());
+        assertThat(e.delivered())
+                .containsExactlyInAnyOrder(
+                        events.get(0).eventId(),
+                        events.get(2).eventId(),
+                        events.get(3).eventId());
         assertThat(server.acceptedEventIds())
                 .containsExactly(
                         events.get(0).eventId(),
@@ -270,6 +280,8 @@ final class SlsAuditSinkTest {
         assertThat(alone.isRetryable()).isFalse();
         assertThat(alone.errorCode()).isEqualTo("PostBodyTooLarge");
         assertThat(alone.getMessage()).contains("1 of 1 events refused", "too large even alone", "HTTP 413");
+        assertThat(alone.refused()).hasSize(1);
+        assertThat(alone.delivered()).isEmpty();
     }
 
     @Test
@@ -283,6 +295,8 @@ final class SlsAuditSinkTest {
         assertThat(e.isRetryable()).isFalse();
         assertThat(e.errorCode()).isEqualTo(SlsAuditSink.INVALID_EVENT);
         assertThat(e.getMessage()).contains("1 of 2 events refused", broken.eventId(), "not a JSON object");
+        assertThat(e.refused()).containsExactly(broken.eventId());
+        assertThat(e.delivered()).containsExactly(good.eventId());
         assertThat(server.acceptedEventIds()).containsExactly(good.eventId());
     }
 
@@ -353,8 +367,11 @@ final class SlsAuditSinkTest {
 
     @Test
     void honoursRetryAfterInSecondsOrAsADateCappedAtTheMaximum() throws Exception {
-        SlsAuditSink sink =
-                sink(builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).maxRetryAfter(Duration.ofMinutes(2)));
+        SlsAuditSink sink = sink(builder()
+                .transport(HttpTransport.builder()
+                        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                        .maxRetryAfter(Duration.ofMinutes(2))
+                        .build()));
         // the fixed clock dates requests in the past: every answer here is scripted
         AuditBatch batch = batch("Throttled", 1);
 
@@ -376,18 +393,6 @@ final class SlsAuditSinkTest {
 
         server.answerNext(403, "ShardWriteQuotaExceed", "shard quota");
         assertThat(failureOf(sink, batch).retryAfter()).as("no header").isNull();
-    }
-
-    @Test
-    void parsesRetryAfterValues() {
-        assertThat(SlsAuditSink.retryAfter("0", NOW)).isEqualTo(Duration.ZERO);
-        assertThat(SlsAuditSink.retryAfter(" 120 ", NOW)).isEqualTo(Duration.ofMinutes(2));
-        assertThat(SlsAuditSink.retryAfter("Sat, 14 Mar 2026 09:26:00 GMT", NOW))
-                .as("a date in the past")
-                .isEqualTo(Duration.ZERO);
-        assertThat(SlsAuditSink.retryAfter("", NOW)).isNull();
-        assertThat(SlsAuditSink.retryAfter(null, NOW)).isNull();
-        assertThat(SlsAuditSink.retryAfter("soon", NOW)).isNull();
     }
 
     @Test
@@ -520,7 +525,9 @@ final class SlsAuditSinkTest {
     void closesOnlyTheClientItCreated() throws Exception {
         OkHttpClient borrowed = new OkHttpClient();
         try {
-            SlsAuditSink borrowing = builder().client(borrowed).build();
+            SlsAuditSink borrowing = builder()
+                    .transport(HttpTransport.builder().client(borrowed).build())
+                    .build();
             borrowing.write(batch("Borrowed", 1));
             borrowing.close();
             assertThat(borrowed.dispatcher().executorService().isShutdown()).isFalse();
@@ -529,7 +536,11 @@ final class SlsAuditSinkTest {
             owning.write(batch("Owned", 1));
             owning.close();
             owning.close();
-            assertThat(owning.client().dispatcher().executorService().isShutdown())
+            assertThat(owning.transport()
+                            .client()
+                            .dispatcher()
+                            .executorService()
+                            .isShutdown())
                     .isTrue();
             assertThatThrownBy(() -> owning.write(batch("Closed", 1)))
                     .isInstanceOf(IllegalStateException.class)
@@ -580,19 +591,11 @@ final class SlsAuditSinkTest {
         assertThatThrownBy(b::build)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("credentials are required: every PutLogs request is signed");
-        assertThatThrownBy(() -> b.maxBatchEvents(0))
-                .hasMessage("maxBatchEvents must be between 1 and 40960 (Log Service's limit per request): 0");
-        assertThatThrownBy(() -> b.maxBatchEvents(40_961)).hasMessageContaining(": 40961");
-        assertThatThrownBy(() -> b.maxBatchBytes(0))
-                .hasMessage("maxBatchBytes must be between 1 and 5242880 (Log Service's limit per request): 0");
-        assertThatThrownBy(() -> b.maxBatchBytes(5L * 1024 * 1024 + 1)).hasMessageContaining(": 5242881");
+        assertThatThrownBy(() -> b.batching(SlsAuditSink.DEFAULT_BATCHING.withMaxEvents(40_961)))
+                .hasMessage("batching.maxEvents must be at most 40960 (Log Service's limit per request): 40961");
+        assertThatThrownBy(() -> b.batching(SlsAuditSink.DEFAULT_BATCHING.withMaxBytes(5L * 1024 * 1024 + 1)))
+                .hasMessage("batching.maxBytes must be at most 5242880 (Log Service's limit per request): 5242881");
         assertThatThrownBy(() -> b.maxRequestBytes(0)).hasMessageContaining("maxRequestBytes must be between");
-        assertThatThrownBy(() -> b.linger(Duration.ofSeconds(-1))).hasMessage("linger must not be negative: PT-1S");
-        assertThatThrownBy(() -> b.maxRetryAfter(Duration.ofSeconds(-2)))
-                .hasMessage("maxRetryAfter must not be negative: PT-2S");
-        assertThatThrownBy(() -> b.connectTimeout(Duration.ZERO)).hasMessage("connectTimeout must be positive: PT0S");
-        assertThatThrownBy(() -> b.callTimeout(Duration.ofMillis(-1)))
-                .hasMessage("callTimeout must be positive: PT-0.001S");
         assertThatThrownBy(() -> b.name(" ")).hasMessage("name must not be blank: ' '");
         assertThatThrownBy(() -> b.tag(" ", "v")).hasMessageContaining("tag key must not be blank");
         assertThatThrownBy(() -> b.tag(SlsAuditSink.PACK_ID_TAG, "v")).hasMessageContaining("which the sink sets");
@@ -611,24 +614,30 @@ final class SlsAuditSinkTest {
         OkHttpClient client = new OkHttpClient();
         assertThatThrownBy(() -> SlsAuditSink.builder(endpoint, PROJECT, LOGSTORE)
                         .credentials(KEY_ID, SECRET)
-                        .client(client)
-                        .callTimeout(Duration.ofSeconds(3))
+                        .transport(HttpTransport.builder()
+                                .client(client)
+                                .callTimeout(Duration.ofSeconds(3))
+                                .build())
                         .build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("set them on the given client");
         SlsAuditSink configured = sink(SlsAuditSink.builder(endpoint, PROJECT, LOGSTORE)
                 .credentials(KEY_ID, SECRET)
                 .name("audit-sls")
-                .maxBatchEvents(10)
-                .maxBatchBytes(2048)
-                .linger(Duration.ofMillis(5))
-                .connectTimeout(Duration.ofSeconds(2))
-                .callTimeout(Duration.ofSeconds(4)));
+                .batching(SlsAuditSink.DEFAULT_BATCHING
+                        .withMaxEvents(10)
+                        .withMaxBytes(2048)
+                        .withLinger(Duration.ofMillis(5)))
+                .transport(HttpTransport.builder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .callTimeout(Duration.ofSeconds(4))
+                        .build()));
         assertThat(configured.name()).isEqualTo("audit-sls");
         assertThat(configured.batching().maxEvents()).isEqualTo(10);
         assertThat(configured.batching().maxBytes()).isEqualTo(2048);
         assertThat(configured.batching().linger()).isEqualTo(Duration.ofMillis(5));
-        assertThat(configured.client().callTimeoutMillis()).isEqualTo(4000);
+        assertThat(configured.transport().client().callTimeoutMillis()).isEqualTo(4000);
+        assertThat(configured.transport().client().connectTimeoutMillis()).isEqualTo(2000);
 
         SlsAuditSink defaults =
                 sink(SlsAuditSink.builder(endpoint, PROJECT, LOGSTORE).credentials(KEY_ID, SECRET));
@@ -637,5 +646,17 @@ final class SlsAuditSinkTest {
         assertThat(defaults.batching().maxBytes()).isEqualTo(3L * 1024 * 1024);
         assertThat(defaults.batching().linger()).isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.maxRequestBytes()).isEqualTo(5 * 1024 * 1024);
+    }
+
+    /** What the pipeline sends again after {@code failure}: the events it did not settle. */
+    private static AuditBatch rest(AuditBatch batch, DeliveryException failure) {
+        List<AuditRecord> rest = new java.util.ArrayList<>();
+        for (AuditRecord record : batch.records()) {
+            if (!failure.delivered().contains(record.eventId())
+                    && !failure.refused().contains(record.eventId())) {
+                rest.add(record);
+            }
+        }
+        return AuditBatch.of(rest);
     }
 }

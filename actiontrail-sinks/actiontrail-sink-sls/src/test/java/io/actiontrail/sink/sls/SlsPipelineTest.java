@@ -14,6 +14,7 @@ import io.actiontrail.Durability;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
+import io.actiontrail.transport.http.HttpTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -78,9 +79,12 @@ final class SlsPipelineTest {
     private SlsAuditSink.Builder sink() {
         return SlsAuditSink.builder(server.endpoint(), PROJECT, LOGSTORE)
                 .credentials(KEY_ID, SECRET)
-                .linger(Duration.ofMillis(20))
-                .maxBatchEvents(7)
-                .callTimeout(Duration.ofSeconds(5));
+                .batching(SlsAuditSink.DEFAULT_BATCHING
+                        .withLinger(Duration.ofMillis(20))
+                        .withMaxEvents(7))
+                .transport(HttpTransport.builder()
+                        .callTimeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     private static List<String> record(ActionTrail actionTrail, String name, int count) {

@@ -5,16 +5,13 @@ import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +20,6 @@ import java.util.Set;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -47,14 +43,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Failures.</b> A 2xx answer delivers the batch. Connection failures, timeouts, 5xx, 408, 425 and 429 are
  * retryable; so are 401, 403 and 404, which mean a wrong secret or URL that an operator can fix while the backlog
- * waits in the journal. On 429 and 503 a {@code Retry-After} header (seconds or an HTTP date, capped at {@link
- * Builder#maxRetryAfter}) makes the pipeline wait at least that long. Any other 4xx means the receiver refuses this
+ * waits in the journal. On 429 and 503 a {@code Retry-After} header (seconds or an HTTP date, capped at the
+ * transport's {@link HttpTransport#maxRetryAfter()}) makes the pipeline wait at least that long. Any other 4xx means the receiver refuses this
  * content and always will: the failure is permanent and the batch is dropped, counted and reported. Every failure
  * carries the HTTP status as its error code; messages never contain the secret, the configured headers or the URL's
  * query.
  *
- * <p>An {@link OkHttpClient} given to the builder is borrowed and stays open when the sink is closed; otherwise the
- * sink creates its own and closes it with the sink.
+ * <p>Requests go through an {@link HttpTransport}: one given to the builder is borrowed and stays open when the sink
+ * is closed; otherwise the sink creates one with the defaults and closes it with the sink.
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
  */
@@ -75,23 +71,8 @@ public final class WebhookAuditSink implements AuditSink {
     /** The header with the number of events in the body: {@value}. */
     public static final String HEADER_EVENT_COUNT = "X-ActionTrail-Event-Count";
 
-    /** The default most events per request: {@value}. */
-    public static final int DEFAULT_MAX_BATCH_EVENTS = 500;
-
-    /** The default most bytes of JSON per request: 1 MiB. */
-    public static final long DEFAULT_MAX_BATCH_BYTES = 1024L * 1024;
-
-    /** The default linger: 1 second. */
-    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
-
-    /** The default longest {@code Retry-After} honoured: 5 minutes. */
-    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-    /** The default connect timeout of a client the sink creates: 10 seconds. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** The default whole-call timeout of a client the sink creates: 30 seconds. */
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default batching: up to 500 events or 1 MiB of JSON per request, or what came within 1 second. */
+    public static final Batching DEFAULT_BATCHING = new Batching(500, 1024L * 1024, Duration.ofSeconds(1));
 
     /** The shortest accepted secret, in bytes: {@value}. */
     public static final int MIN_SECRET_BYTES = 16;
@@ -107,25 +88,21 @@ public final class WebhookAuditSink implements AuditSink {
     private final String safeUrl;
     private final byte[] secret;
     private final Headers extraHeaders;
-    private final OkHttpClient client;
-    private final boolean ownsClient;
+    private final HttpTransport transport;
+    private final boolean ownsTransport;
     private final String name;
     private final Batching batching;
-    private final Duration maxRetryAfter;
-    private final Clock clock;
     private volatile boolean closed;
 
-    private WebhookAuditSink(Builder builder, byte[] secret, OkHttpClient client, boolean ownsClient) {
+    private WebhookAuditSink(Builder builder, byte[] secret, HttpTransport transport, boolean ownsTransport) {
         this.url = builder.url;
         this.safeUrl = safe(builder.url);
         this.secret = secret;
         this.extraHeaders = Headers.of(builder.headers);
-        this.client = client;
-        this.ownsClient = ownsClient;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
         this.name = builder.name;
-        this.batching = new Batching(builder.maxBatchEvents, builder.maxBatchBytes, builder.linger);
-        this.maxRetryAfter = builder.maxRetryAfter;
-        this.clock = builder.clock;
+        this.batching = builder.batching;
     }
 
     /**
@@ -155,13 +132,17 @@ public final class WebhookAuditSink implements AuditSink {
         if (closed) {
             throw new IllegalStateException("webhook sink '" + name + "' is closed; write() after close()");
         }
-        Request request = request(batch, clock.instant());
-        try (Response response = client.newCall(request).execute()) {
+        Request request = request(batch, transport.now());
+        try (Response response = transport.client().newCall(request).execute()) {
             int code = response.code();
             if (code >= 200 && code < 300) {
                 return;
             }
-            throw failure(code, response.header("Retry-After"), answer(response), batch);
+            throw failure(
+                    code,
+                    (code == 429 || code == 503) ? transport.retryAfter(response) : null,
+                    answer(response),
+                    batch);
         } catch (IOException e) {
             throw DeliveryException.retryable(
                     "POST " + safeUrl + " of " + batch.size() + " events failed before the receiver answered: " + e, e);
@@ -203,39 +184,17 @@ public final class WebhookAuditSink implements AuditSink {
         return out.toByteArray();
     }
 
-    private DeliveryException failure(int code, @Nullable String retryAfter, String answer, AuditBatch batch) {
+    private DeliveryException failure(int code, @Nullable Duration wait, String answer, AuditBatch batch) {
         String message = "POST " + safeUrl + " of " + batch.size() + " events was answered HTTP " + code
                 + (answer.isEmpty() ? "" : ": " + answer);
         String errorCode = Integer.toString(code);
-        boolean retryable = code < 400 || code >= 500 || RETRYABLE_CLIENT_ERRORS.contains(code);
+        boolean retryable = code < 400 || HttpTransport.isRetryable(code) || RETRYABLE_CLIENT_ERRORS.contains(code);
         if (!retryable) {
             return DeliveryException.permanent(message + "; the receiver refuses this batch, which is dropped")
                     .withErrorCode(errorCode);
         }
         DeliveryException failure = DeliveryException.retryable(message).withErrorCode(errorCode);
-        Duration wait = (code == 429 || code == 503) ? retryAfter(retryAfter, clock.instant()) : null;
-        return wait == null
-                ? failure
-                : failure.withRetryAfter(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
-    }
-
-    /** Parses a {@code Retry-After} value, delay-seconds or an HTTP date; {@code null} when absent or malformed. */
-    static @Nullable Duration retryAfter(@Nullable String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.strip();
-        if (v.matches("[0-9]{1,10}")) {
-            return Duration.ofSeconds(Long.parseLong(v));
-        }
-        try {
-            Instant at =
-                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return wait == null ? failure : failure.withRetryAfter(wait);
     }
 
     /** The start of the receiver's answer, on one line, for the message. */
@@ -254,9 +213,9 @@ public final class WebhookAuditSink implements AuditSink {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
-    /** Returns the client the sink sends with. */
-    OkHttpClient client() {
-        return client;
+    /** Returns the transport the sink sends through. */
+    HttpTransport transport() {
+        return transport;
     }
 
     @Override
@@ -269,16 +228,15 @@ public final class WebhookAuditSink implements AuditSink {
         return name;
     }
 
-    /** Closes the client if the sink created it; a borrowed client stays open. Idempotent. */
+    /** Closes the transport if the sink created it; a borrowed one stays open. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (ownsClient) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
+        if (ownsTransport) {
+            transport.close();
         }
     }
 
@@ -292,15 +250,9 @@ public final class WebhookAuditSink implements AuditSink {
         private final HttpUrl url;
         private byte @Nullable [] secret;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private @Nullable OkHttpClient client;
+        private @Nullable HttpTransport transport;
         private String name = DEFAULT_NAME;
-        private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
-        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-        private Duration linger = DEFAULT_LINGER;
-        private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-        private Clock clock = Clock.systemUTC();
+        private Batching batching = DEFAULT_BATCHING;
 
         private Builder(HttpUrl url) {
             this.url = url;
@@ -353,9 +305,12 @@ public final class WebhookAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the client to send with, which the sink borrows and never closes; defaults to one it creates. */
-        public Builder client(OkHttpClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+        /**
+         * Sets the transport to send through (client, timeouts, clock, longest {@code Retry-After}), which the sink
+         * borrows and never closes; defaults to {@link HttpTransport#createDefault()}, which the sink closes.
+         */
+        public Builder transport(HttpTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
@@ -369,94 +324,26 @@ public final class WebhookAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the most events per request; defaults to {@value #DEFAULT_MAX_BATCH_EVENTS}. */
-        public Builder maxBatchEvents(int maxBatchEvents) {
-            if (maxBatchEvents <= 0) {
-                throw new IllegalArgumentException("maxBatchEvents must be positive: " + maxBatchEvents);
-            }
-            this.maxBatchEvents = maxBatchEvents;
-            return this;
-        }
-
-        /** Sets the most bytes of JSON per request; defaults to 1 MiB. A single larger event is still sent alone. */
-        public Builder maxBatchBytes(long maxBatchBytes) {
-            if (maxBatchBytes <= 0) {
-                throw new IllegalArgumentException("maxBatchBytes must be positive: " + maxBatchBytes);
-            }
-            this.maxBatchBytes = maxBatchBytes;
-            return this;
-        }
-
-        /** Sets how long the first event of a batch may wait for more; defaults to 1 second. */
-        public Builder linger(Duration linger) {
-            Objects.requireNonNull(linger, "linger");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger must not be negative: " + linger);
-            }
-            this.linger = linger;
-            return this;
-        }
-
-        /** Sets the longest {@code Retry-After} honoured; a longer one is cut to this. Defaults to 5 minutes. */
-        public Builder maxRetryAfter(Duration maxRetryAfter) {
-            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-            if (maxRetryAfter.isNegative()) {
-                throw new IllegalArgumentException("maxRetryAfter must not be negative: " + maxRetryAfter);
-            }
-            this.maxRetryAfter = maxRetryAfter;
-            return this;
-        }
-
-        /** Sets the connect timeout of the client the sink creates; defaults to 10 seconds. */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** Sets the whole-call timeout of the client the sink creates; defaults to 30 seconds. */
-        public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = positive(callTimeout, "callTimeout");
-            return this;
-        }
-
-        /** Sets the clock that timestamps requests; defaults to the system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        /** Sets how events are grouped into requests; defaults to {@link #DEFAULT_BATCHING}. */
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 
         /**
          * Returns the sink.
          *
-         * @throws IllegalStateException if no secret was set, or timeouts were set together with a borrowed client
+         * @throws IllegalStateException if no secret was set
          */
         public WebhookAuditSink build() {
             byte[] key = secret;
             if (key == null) {
                 throw new IllegalStateException("secret is required: every request is signed");
             }
-            OkHttpClient borrowed = client;
-            if (borrowed != null) {
-                if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) || !callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
-                    throw new IllegalStateException(
-                            "connectTimeout and callTimeout apply to a client the sink creates; set them on the given client");
-                }
-                return new WebhookAuditSink(this, key, borrowed, false);
-            }
-            OkHttpClient created = new OkHttpClient.Builder()
-                    .connectTimeout(connectTimeout)
-                    .callTimeout(callTimeout)
-                    .followRedirects(false)
-                    .build();
-            return new WebhookAuditSink(this, key, created, true);
-        }
-
-        private static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive: " + value);
-            }
-            return value;
+            HttpTransport given = transport;
+            return given != null
+                    ? new WebhookAuditSink(this, key, given, false)
+                    : new WebhookAuditSink(this, key, HttpTransport.createDefault(), true);
         }
     }
 }
