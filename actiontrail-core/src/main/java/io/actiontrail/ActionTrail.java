@@ -542,8 +542,10 @@ public final class ActionTrail implements AutoCloseable {
                         "at most " + Pipeline.MAX_ROUTES + " trail-sink pairs are supported: " + routes);
             }
             if (maxDiskBytes < 4 * segmentBytes) {
-                throw new IllegalStateException("maxDiskBytes (" + maxDiskBytes
-                        + ") must hold at least four segments of segmentBytes (" + segmentBytes + ")");
+                throw new ConflictingSettingsException(
+                        "maxDiskBytes",
+                        "maxDiskBytes (" + maxDiskBytes + ") must hold at least four segments of segmentBytes ("
+                                + segmentBytes + ")");
             }
             return new ActionTrail(this, name);
         }

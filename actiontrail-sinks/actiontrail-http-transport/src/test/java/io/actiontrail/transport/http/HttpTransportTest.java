@@ -136,7 +136,11 @@ class HttpTransportTest {
             int read = in.read(buffer);
             assertThat(read).isPositive();
             String answer = String.join(
-                    "\r\n", "HTTP/1.1 429 Too Many Requests", "Retry-After: 3", "Content-Length: 0", "Connection: close");
+                    "\r\n",
+                    "HTTP/1.1 429 Too Many Requests",
+                    "Retry-After: 3",
+                    "Content-Length: 0",
+                    "Connection: close");
             out.write((answer + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
         } catch (IOException e) {

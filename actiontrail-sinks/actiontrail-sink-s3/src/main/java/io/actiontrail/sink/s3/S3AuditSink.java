@@ -1,6 +1,7 @@
 package io.actiontrail.sink.s3;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -540,12 +541,16 @@ public final class S3AuditSink implements AuditSink {
          */
         public S3AuditSink build() {
             if (kmsKeyId != null && serverSideEncryption != ServerSideEncryption.AWS_KMS) {
-                throw new IllegalStateException("kmsKeyId needs serverSideEncryption aws:kms, not "
-                        + (serverSideEncryption == null ? "none" : serverSideEncryption.toString()));
+                throw new ConflictingSettingsException(
+                        "kmsKeyId",
+                        "kmsKeyId needs serverSideEncryption aws:kms, not "
+                                + (serverSideEncryption == null ? "none" : serverSideEncryption.toString()));
             }
             if ((objectLockMode == null) != (objectLockRetention == null)) {
-                throw new IllegalStateException("objectLockMode and objectLockRetention go together; got mode "
-                        + objectLockMode + " and retention " + objectLockRetention);
+                throw new ConflictingSettingsException(
+                        objectLockMode == null ? "objectLockMode" : "objectLockRetention",
+                        "objectLockMode and objectLockRetention go together; got mode " + objectLockMode
+                                + " and retention " + objectLockRetention);
             }
             S3Client given = client;
             if (given != null) {

@@ -103,12 +103,21 @@ final class S3ConfigurationTest {
                         .kmsKeyId("alias/audit")
                         .build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("kmsKeyId needs serverSideEncryption aws:kms, not AES256");
+                .hasMessageContaining("kmsKeyId needs serverSideEncryption aws:kms, not AES256")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(
+                        io.actiontrail.ConflictingSettingsException.class))
+                .extracting(io.actiontrail.ConflictingSettingsException::setting)
+                .isEqualTo("kmsKeyId");
         assertThatThrownBy(() -> S3AuditSink.builder(client, "audit")
                         .objectLockMode("GOVERNANCE")
                         .build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("objectLockMode and objectLockRetention go together");
+                .hasMessageContaining("objectLockMode and objectLockRetention go together")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(
+                        io.actiontrail.ConflictingSettingsException.class))
+                .extracting(io.actiontrail.ConflictingSettingsException::setting)
+                .as("the one that is missing")
+                .isEqualTo("objectLockRetention");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.actiontrail.sink.sls;
 
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -233,33 +234,40 @@ public final class SlsAuditSink implements AuditSink {
 
     private static HttpUrl endpoint(@Nullable String endpoint) {
         if (endpoint == null || endpoint.isBlank()) {
-            throw new IllegalArgumentException("endpoint must not be null or blank");
+            throw new InvalidSettingException("endpoint", "endpoint must not be null or blank");
         }
         String value = endpoint.strip();
         HttpUrl parsed = HttpUrl.parse(value.contains("://") ? value : "https://" + value);
         if (parsed == null) {
-            throw new IllegalArgumentException("endpoint must be a host name such as cn-hangzhou.log.aliyuncs.com,"
-                    + " or an http or https URL of one: '" + endpoint + "'");
+            throw new InvalidSettingException(
+                    "endpoint",
+                    "endpoint must be a host name such as cn-hangzhou.log.aliyuncs.com,"
+                            + " or an http or https URL of one: '" + endpoint + "'");
         }
         if (!parsed.encodedPath().equals("/")
                 || parsed.encodedQuery() != null
                 || parsed.encodedFragment() != null
                 || !parsed.username().isEmpty()
                 || !parsed.password().isEmpty()) {
-            throw new IllegalArgumentException("endpoint must be a host (and port) only, without path, query or user"
-                    + " info: '" + endpoint + "'");
+            throw new InvalidSettingException(
+                    "endpoint",
+                    "endpoint must be a host (and port) only, without path, query or user" + " info: '" + endpoint
+                            + "'");
         }
         return parsed;
     }
 
     private static String name(String what, @Nullable String value, Pattern pattern) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(what + " must not be null or blank");
+            throw new InvalidSettingException(what, what + " must not be null or blank");
         }
         if (!pattern.matcher(value).matches()) {
-            throw new IllegalArgumentException(what + " must be 1 to 63 lowercase letters, digits or "
-                    + (pattern == LOGSTORE ? "'-' or '_'" : "'-'") + ", starting and ending with a letter or digit: '"
-                    + value + "'");
+            throw new InvalidSettingException(
+                    what,
+                    what + " must be 1 to 63 lowercase letters, digits or "
+                            + (pattern == LOGSTORE ? "'-' or '_'" : "'-'")
+                            + ", starting and ending with a letter or digit: '"
+                            + value + "'");
         }
         return value;
     }

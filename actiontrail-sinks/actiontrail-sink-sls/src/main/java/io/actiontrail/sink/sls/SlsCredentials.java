@@ -1,5 +1,6 @@
 package io.actiontrail.sink.sls;
 
+import io.actiontrail.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,21 +32,22 @@ public record SlsCredentials(
      */
     public SlsCredentials {
         if (accessKeyId == null || accessKeyId.isBlank()) {
-            throw new IllegalArgumentException("accessKeyId must not be null or blank");
+            throw new InvalidSettingException("accessKeyId", "accessKeyId must not be null or blank");
         }
         if (accessKeySecret == null || accessKeySecret.isBlank()) {
-            throw new IllegalArgumentException("accessKeySecret must not be null or blank");
+            throw new InvalidSettingException("accessKeySecret", "accessKeySecret must not be null or blank");
         }
         if (securityToken != null && securityToken.isBlank()) {
-            throw new IllegalArgumentException("securityToken must not be blank; leave it null for a permanent key");
+            throw new InvalidSettingException(
+                    "securityToken", "securityToken must not be blank; leave it null for a permanent key");
         }
         if (!printable(accessKeyId)) {
-            throw new IllegalArgumentException(
-                    "accessKeyId must be printable ASCII without spaces: '" + accessKeyId + "'");
+            throw new InvalidSettingException(
+                    "accessKeyId", "accessKeyId must be printable ASCII without spaces: '" + accessKeyId + "'");
         }
         if (securityToken != null && !printable(securityToken)) {
             // the token is a secret too: say what is wrong, never what it is
-            throw new IllegalArgumentException("securityToken must be printable ASCII without spaces");
+            throw new InvalidSettingException("securityToken", "securityToken must be printable ASCII without spaces");
         }
     }
 
@@ -61,7 +63,7 @@ public record SlsCredentials(
     /** Returns a temporary STS credential: its AccessKey pair and its security token. */
     public static SlsCredentials sts(String accessKeyId, String accessKeySecret, String securityToken) {
         if (securityToken == null) {
-            throw new IllegalArgumentException("securityToken must not be null for an STS credential");
+            throw new InvalidSettingException("securityToken", "securityToken must not be null for an STS credential");
         }
         return new SlsCredentials(accessKeyId, accessKeySecret, securityToken);
     }

@@ -573,6 +573,19 @@ final class SlsAuditSinkTest {
         assertThatThrownBy(() -> SlsAuditSink.builder(endpoint, null, LOGSTORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("project must not be null or blank");
+        // each refusal names its setting, so that an integration maps it without reading the message
+        for (String[] bad : new String[][] {
+            {"cn-hangzhou.log.aliyuncs.com/x", PROJECT, LOGSTORE, "endpoint"},
+            {"cn-hangzhou.log.aliyuncs.com", "My_Project", LOGSTORE, "project"},
+            {"cn-hangzhou.log.aliyuncs.com", PROJECT, "events/x", "logstore"}
+        }) {
+            assertThatThrownBy(() -> SlsAuditSink.builder(bad[0], bad[1], bad[2]))
+                    .isInstanceOfSatisfying(io.actiontrail.InvalidSettingException.class, e -> assertThat(e.setting())
+                            .isEqualTo(bad[3]));
+        }
+        assertThatThrownBy(() -> SlsCredentials.sts(KEY_ID, SECRET, " "))
+                .isInstanceOfSatisfying(io.actiontrail.InvalidSettingException.class, e -> assertThat(e.setting())
+                        .isEqualTo("securityToken"));
         assertThatThrownBy(() -> SlsAuditSink.builder(endpoint, "", LOGSTORE))
                 .hasMessage("project must not be null or blank");
         assertThatThrownBy(() -> SlsAuditSink.builder(endpoint, "My_Project", LOGSTORE))

@@ -1,5 +1,6 @@
 package io.actiontrail.spring;
 
+import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.s3.S3Connection;
@@ -49,16 +50,14 @@ final class S3SinkFactory implements AuditSinkFactory {
         definition.apply("object-lock-retention", s.getObjectLockRetention(), b::objectLockRetention);
         try {
             return b.build();
-        } catch (IllegalStateException e) {
+        } catch (ConflictingSettingsException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.startsWith("kmsKeyId")) {
-                throw definition.invalid("kms-key-id", s.getKmsKeyId(), message);
+            switch (e.setting()) {
+                case "kmsKeyId" -> throw definition.invalid("kms-key-id", s.getKmsKeyId(), message);
+                case "objectLockMode" -> throw definition.invalid("object-lock-mode", null, message);
+                case "objectLockRetention" -> throw definition.invalid("object-lock-retention", null, message);
+                default -> throw e;
             }
-            if (message.startsWith("objectLock")) {
-                throw definition.invalid(
-                        s.getObjectLockMode() == null ? "object-lock-mode" : "object-lock-retention", null, message);
-            }
-            throw e;
         } catch (SdkClientException e) {
             // the client is created now: without a region here or in the AWS default region chain it cannot be
             throw definition.invalid(

@@ -5,6 +5,7 @@ import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchConnection;
 import io.actiontrail.transport.http.HttpTransport;
 import java.util.Locale;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,8 +72,10 @@ final class OpenSearchSinkFactory implements AuditSinkFactory {
         try {
             c = OpenSearchConnection.builder(url);
         } catch (IllegalArgumentException e) {
-            // the builder's message may repeat the whole URL, which may hold credentials
-            boolean credentials = String.valueOf(e.getMessage()).contains("credentials");
+            // the builder's message may repeat the whole URL, which may hold credentials: say what is wrong here
+            HttpUrl parsed = HttpUrl.parse(url.strip());
+            boolean credentials = parsed != null
+                    && (!parsed.username().isEmpty() || !parsed.password().isEmpty());
             throw definition.invalid(
                     "url",
                     ShownUrl.of(url),

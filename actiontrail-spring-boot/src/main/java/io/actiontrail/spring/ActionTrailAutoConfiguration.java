@@ -1,6 +1,7 @@
 package io.actiontrail.spring;
 
 import io.actiontrail.ActionTrail;
+import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.sink.AuditSink;
@@ -90,16 +91,15 @@ public final class ActionTrailAutoConfiguration {
         customizers.orderedStream().forEach(c -> c.customize(builder));
         try {
             return builder.build();
+        } catch (ConflictingSettingsException e) {
+            if (e.setting().equals("maxDiskBytes")) {
+                throw new InvalidConfigurationPropertyValueException(
+                        "actiontrail.max-disk-bytes", properties.getMaxDiskBytes(), String.valueOf(e.getMessage()));
+            }
+            throw new IllegalStateException(
+                    "ActionTrail could not be built from the actiontrail.* properties: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains("durability")) {
-                throw new InvalidConfigurationPropertyValueException(
-                        "actiontrail.durability", properties.getDurability(), message);
-            }
-            if (message.contains("maxDiskBytes")) {
-                throw new InvalidConfigurationPropertyValueException(
-                        "actiontrail.max-disk-bytes", properties.getMaxDiskBytes(), message);
-            }
             throw new IllegalStateException(
                     "ActionTrail could not be built from the actiontrail.* properties: " + message, e);
         }

@@ -1,5 +1,6 @@
 package io.actiontrail.spring;
 
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.sls.SlsCredentials;
@@ -37,13 +38,12 @@ final class SlsSinkFactory implements AuditSinkFactory {
         SlsAuditSink.Builder b;
         try {
             b = SlsAuditSink.builder(endpoint, project, logstore);
-        } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.startsWith("project")) {
-                throw definition.invalid("project", project, message);
+        } catch (InvalidSettingException e) {
+            if (e.setting().equals("project")) {
+                throw definition.invalid("project", project, String.valueOf(e.getMessage()));
             }
-            if (message.startsWith("logstore")) {
-                throw definition.invalid("logstore", logstore, message);
+            if (e.setting().equals("logstore")) {
+                throw definition.invalid("logstore", logstore, String.valueOf(e.getMessage()));
             }
             // the builder's message repeats the whole endpoint, which may hold user info or a query
             throw definition.invalid(
@@ -86,13 +86,13 @@ final class SlsSinkFactory implements AuditSinkFactory {
         String token = s.getSecurityToken();
         try {
             return token == null ? SlsCredentials.of(id, secret) : SlsCredentials.sts(id, secret, token);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidSettingException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.startsWith("accessKeyId")) {
+            if (e.setting().equals("accessKeyId")) {
                 // the ID is no secret: its message shows it
                 throw definition.invalid("access-key-id", id, message);
             }
-            if (message.startsWith("securityToken")) {
+            if (e.setting().equals("securityToken")) {
                 // says what is wrong with the token, never what it is
                 throw definition.invalid("security-token", SinkDefinition.MASKED, message);
             }

@@ -237,6 +237,32 @@ class SlsSinkPropertiesTest {
         }
     }
 
+    @Test
+    void aMisspeltSettingFailsTheStartUpNamingItselfAndTheNearestSetting() {
+        runner.withPropertyValues(S + "logstor=actiontrail-2").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureMessages(context.getStartupFailure()))
+                    .contains(S + "logstor")
+                    .contains("is not a setting of sls sinks; did you mean logstore?");
+        });
+        // a secret under a misspelt name is named, never shown
+        runner.withPropertyValues(S + "access-key-secrte=typo-" + SECRET).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureMessages(context.getStartupFailure()))
+                    .contains(S + "access-key-secrte")
+                    .contains("did you mean access-key-secret?")
+                    .doesNotContain(SECRET);
+        });
+        // a key far from every setting gets the list, no guess
+        runner.withPropertyValues(S + "colour=blue").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureMessages(context.getStartupFailure()))
+                    .contains(S + "colour")
+                    .contains("is not a setting of sls sinks. Its settings: [")
+                    .doesNotContain("did you mean");
+        });
+    }
+
     private static AuditSink logsSink(ActionTrail actionTrail) {
         AuditSink sink =
                 Objects.requireNonNull(actionTrail.trails().get(0).sinks().get("logs"));
