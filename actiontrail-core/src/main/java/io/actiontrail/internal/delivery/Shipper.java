@@ -258,11 +258,6 @@ final class Shipper implements Runnable, Journal.Reader {
                 errorCode = e.errorCode();
                 retryAfter = e.retryAfter();
                 retryable = e.isRetryable();
-                AuditBatch rest = settle(batch, e);
-                if (rest == null) {
-                    return true; // every event is delivered or refused: nothing is left to try
-                }
-                batch = rest;
             } catch (RuntimeException | LinkageError e) {
                 // a bug in the sink, not in the batch: keep the batch and retry
                 error = e;
@@ -273,9 +268,22 @@ final class Shipper implements Runnable, Journal.Reader {
             latestError = message;
             latestErrorCode = errorCode;
             latestErrorTime = now;
-            boolean giveUp = !retryable || host.pastCloseDeadline();
+            // what the failure says was delivered or refused is settled now; the rest is what retries or drops
+            AuditBatch rest = error instanceof DeliveryException e ? settle(batch, e) : batch;
+            boolean giveUp = rest == null || !retryable || host.pastCloseDeadline();
             host.notifyFailed(new DeliveryListener.Failed(
-                    trail, sinkName, batch.size(), attempt, message, errorCode, !giveUp, now));
+                    trail,
+                    sinkName,
+                    rest == null ? batch.size() : rest.size(),
+                    attempt,
+                    message,
+                    errorCode,
+                    !giveUp,
+                    now));
+            if (rest == null) {
+                return true; // every event is delivered or refused: nothing is left to try
+            }
+            batch = rest;
             if (!retryable) {
                 drop(DeliveryListener.Dropped.REJECTED, batch.size(), "sink rejected the batch: " + message);
                 return true;
