@@ -94,7 +94,7 @@ public final class SinkDefinition {
                         setting,
                         MASKED,
                         "is not a setting of " + type + " sinks"
-                                + (nearest == null ? "" : "; did you mean " + nearest + "?")
+                                + (nearest == null ? "." : "; did you mean " + nearest + "?")
                                 + " Its settings: " + known);
             }
         }
