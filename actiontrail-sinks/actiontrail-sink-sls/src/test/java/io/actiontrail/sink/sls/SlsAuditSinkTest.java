@@ -663,7 +663,7 @@ final class SlsAuditSinkTest {
 
     /** What the pipeline sends again after {@code failure}: the events it did not settle. */
     private static AuditBatch rest(AuditBatch batch, DeliveryException failure) {
-        List<AuditRecord> rest = new java.util.ArrayList<>();
+        List<AuditRecord> rest = new ArrayList<>();
         for (AuditRecord record : batch.records()) {
             if (!failure.delivered().contains(record.eventId())
                     && !failure.refused().contains(record.eventId())) {
