@@ -10,10 +10,13 @@ import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.slf4j.Slf4jAuditSink;
+import io.actiontrail.spring.autoconfigure.ActionTrailBuilderCustomizer;
+import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
 import io.actiontrail.test.InMemoryAuditSink;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -36,12 +39,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 @ExtendWith(OutputCaptureExtension.class)
 class ActionTrailAutoConfigurationTest {
 
-    private static final AutoConfigurations ALL = AutoConfigurations.of(
-            ActionTrailAutoConfiguration.class,
-            ActionTrailSecurityAutoConfiguration.class,
-            ActionTrailWebMvcAutoConfiguration.class,
-            ActionTrailHealthAutoConfiguration.class,
-            ActionTrailMetricsAutoConfiguration.class);
+    private static final AutoConfigurations ALL = TestAutoConfigurations.ALL;
 
     // a journal per test: one left in ./actiontrail-data by an earlier build would replay its backlog into this one
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -135,8 +133,8 @@ class ActionTrailAutoConfigurationTest {
                         .containsExactly("own"));
         runner.withPropertyValues("actiontrail.enabled=false").run(context -> assertThat(context)
                 .doesNotHaveBean(ActionTrail.class)
-                .doesNotHaveBean(AuditedAdvisor.class)
-                .doesNotHaveBean(ActionTrailMetrics.class));
+                .doesNotHaveBean("actionTrailAuditedAdvisor")
+                .doesNotHaveBean("actionTrailMetrics"));
     }
 
     @Test
@@ -196,20 +194,20 @@ class ActionTrailAutoConfigurationTest {
     @Test
     void eachOptionalPartBacksOffWhenItsLibraryIsAbsent() {
         runner.run(context -> assertThat(context)
-                .hasSingleBean(SecurityIdentityProvider.class)
-                .hasSingleBean(SignInAuditListener.class)
-                .hasSingleBean(ActionTrailMetrics.class)
+                .hasBean("actionTrailIdentityProvider")
+                .hasBean("actionTrailSignInListener")
+                .hasBean("actionTrailMetrics")
                 .hasBean("actionTrailHealthContributor")
                 .hasBean("slf4jAuditSinkFactory"));
         runner.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
                 .run(context -> assertThat(context)
                         .hasNotFailed()
-                        .doesNotHaveBean(SecurityIdentityProvider.class)
-                        .doesNotHaveBean(SignInAuditListener.class));
+                        .doesNotHaveBean("actionTrailIdentityProvider")
+                        .doesNotHaveBean("actionTrailSignInListener"));
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("actionTrailHealthContributor"));
         runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ActionTrailMetrics.class));
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("actionTrailMetrics"));
         // a sink type whose module is absent is unknown, and says so
         runner.withClassLoader(new FilteredClassLoader(Slf4jAuditSink.class))
                 .withPropertyValues("actiontrail.sinks.log.type=slf4j")
@@ -218,20 +216,20 @@ class ActionTrailAutoConfigurationTest {
                         .contains("unknown sink type"));
         // not a web application: no request capture
         runner.run(context -> assertThat(context)
-                .doesNotHaveBean(AuditContextFilter.class)
-                .doesNotHaveBean(ControllerAuditInterceptor.class));
+                .doesNotHaveBean("actionTrailContextFilter")
+                .doesNotHaveBean("actionTrailControllerInterceptor"));
         webRunner().withConfiguration(ALL).run(context -> assertThat(context)
-                .hasSingleBean(AuditContextFilter.class)
-                .hasSingleBean(ControllerAuditInterceptor.class));
+                .hasBean("actionTrailContextFilter")
+                .hasBean("actionTrailControllerInterceptor"));
         webRunner()
                 .withConfiguration(ALL)
                 .withPropertyValues("actiontrail.capture.controllers=false")
                 .run(context -> assertThat(context)
-                        .hasSingleBean(AuditContextFilter.class)
-                        .doesNotHaveBean(ControllerAuditInterceptor.class));
+                        .hasBean("actionTrailContextFilter")
+                        .doesNotHaveBean("actionTrailControllerInterceptor"));
         runner.withPropertyValues("actiontrail.capture.sign-in-events=false").run(context -> assertThat(context)
-                .hasSingleBean(SecurityIdentityProvider.class)
-                .doesNotHaveBean(SignInAuditListener.class));
+                .hasBean("actionTrailIdentityProvider")
+                .doesNotHaveBean("actionTrailSignInListener"));
     }
 
     @Test
@@ -354,7 +352,7 @@ class ActionTrailAutoConfigurationTest {
         runner.withBean("memory", AuditSink.class, () -> sink).run(context -> {
             ActionTrail actionTrail = context.getBean(ActionTrail.class);
             MeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean(ActionTrailMetrics.class).bindTo(registry);
+            context.getBean("actionTrailMetrics", MeterBinder.class).bindTo(registry);
             actionTrail.record(AuditEvent.builder("Ping").build());
             actionTrail.record(AuditEvent.builder("Pong").build());
             await().until(() -> sink.size() == 2);

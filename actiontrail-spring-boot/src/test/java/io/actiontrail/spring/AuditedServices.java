@@ -5,14 +5,14 @@ import io.actiontrail.EventRW;
 import io.actiontrail.Sensitive;
 
 /** Beans with {@code @Audited} methods for the tests. */
-final class AuditedServices {
+public final class AuditedServices {
 
     private AuditedServices() {}
 
-    record Order(String id, String sku, int quantity) {}
+    public record Order(String id, String sku, int quantity) {}
 
     /** A bean with well-formed {@code @Audited} methods. */
-    static class OrderService {
+    public static class OrderService {
         @Audited(eventName = "CreateOrder", resourceType = "Order", resourceName = "#result.id")
         public Order create(String sku, int quantity) {
             if (quantity <= 0) {
@@ -36,12 +36,12 @@ final class AuditedServices {
 
     /** A bean whose {@code @Audited} methods Spring AOP cannot intercept. */
     /** Audited on the interface; a bean of it may be an interface-based (JDK) proxy, whose methods are final. */
-    interface Greeter {
+    public interface Greeter {
         @Audited(eventName = "Greet")
         String greet(String name);
     }
 
-    static class BlindSpots {
+    public static class BlindSpots {
         @Audited(eventName = "Refund")
         public final void refund(String orderId) {}
 
@@ -55,7 +55,7 @@ final class AuditedServices {
     }
 
     /** A bean whose {@code @Audited} expression names no parameter. */
-    static class Misconfigured {
+    public static class Misconfigured {
         @Audited(resourceName = "#ordr.id")
         public void ship(Order order) {}
     }

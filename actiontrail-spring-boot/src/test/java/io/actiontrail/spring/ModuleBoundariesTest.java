@@ -34,7 +34,7 @@ class ModuleBoundariesTest {
             "io.actiontrail.sink.sls.SlsAuditSink",
             "io.actiontrail.sink.opensearch.OpenSearchAuditSink",
             "io.actiontrail.sink.webhook.WebhookAuditSink",
-            "io.actiontrail.spring.ActionTrailAutoConfiguration"
+            "io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration"
         }) {
             org.assertj.core.api.Assertions.assertThat(ALL.contain(type))
                     .as(type)

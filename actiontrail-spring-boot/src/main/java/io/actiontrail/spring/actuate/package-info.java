@@ -1,0 +1,5 @@
+/** TODO */
+@NullMarked
+package io.actiontrail.spring.actuate;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,75 @@
+package io.actiontrail.spring.aop;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.spring.AuditIdentityProvider;
+import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Audits every {@code @Audited} bean method through Spring AOP, and warns at start-up about the ones Spring AOP cannot
+ * intercept. Controller handlers are left to the web capture when it is on.
+ *
+ * <p>Thread-safety: configuration only, used by Spring at start-up.
+ */
+@AutoConfiguration(after = ActionTrailAutoConfiguration.class)
+@ConditionalOnClass(ActionTrail.class)
+@ConditionalOnBooleanProperty(name = "actiontrail.enabled", matchIfMissing = true)
+@Import(AuditProxyRegistrar.class)
+public final class ActionTrailAopAutoConfiguration {
+
+    /** The bean name of the {@code @Audited} advisor. */
+    public static final String AUDITED_ADVISOR = "actionTrailAuditedAdvisor";
+
+    /** Creates the configuration; called by Spring. */
+    public ActionTrailAopAutoConfiguration() {}
+
+    /** The advisor that audits {@code @Audited} bean methods. */
+    @Bean(AUDITED_ADVISOR)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean(name = AUDITED_ADVISOR)
+    static AuditedAdvisor actionTrailAuditedAdvisor(
+            ObjectProvider<ActionTrail> actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            Environment environment,
+            ApplicationContext context) {
+        return new AuditedAdvisor(
+                new AuditedMethodInterceptor(actionTrail, identities, Clock.systemUTC()),
+                controllersCapturedElsewhere(environment, context));
+    }
+
+    /** Warns at start-up about {@code @Audited} methods Spring AOP cannot intercept. */
+    @Bean
+    @ConditionalOnMissingBean
+    static AuditedMethodsVerifier actionTrailAuditedMethodsVerifier(
+            ConfigurableListableBeanFactory beanFactory, Environment environment, ApplicationContext context) {
+        return new AuditedMethodsVerifier(beanFactory, controllersCapturedElsewhere(environment, context));
+    }
+
+    /** Whether controller handlers are audited by the web capture rather than by the advisor. */
+    static boolean controllersCapturedElsewhere(Environment environment, ApplicationContext context) {
+        ClassLoader loader = context.getClassLoader();
+        if (!environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)
+                || !ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)) {
+            return false;
+        }
+        try {
+            return ClassUtils.forName("org.springframework.web.context.WebApplicationContext", loader)
+                    .isInstance(context);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

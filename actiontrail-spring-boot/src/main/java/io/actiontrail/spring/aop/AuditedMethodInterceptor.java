@@ -1,0 +1,235 @@
+package io.actiontrail.spring.aop;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.AuditContext;
+import io.actiontrail.AuditEvent;
+import io.actiontrail.Audited;
+import io.actiontrail.UserIdentity;
+import io.actiontrail.spring.AuditIdentityProvider;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * Records one event for every call of an {@link Audited} bean method; the method's own result or exception passes
+ * through unchanged and recording never throws. Thread-safe.
+ *
+ * <p>What a call needs is prepared once per method and target class, as Spring's own method caches do: the most
+ * specific method, its {@link AuditedPlan} (names, parsed expressions, which parameters are left out or redacted).
+ * The {@link ActionTrail} is looked up on audited calls until it is found, then kept; the {@link AuditIdentityProvider}
+ * is looked up on the first call that needs one and kept, its absence too (a provider registered after that call is
+ * not seen), and asked for the identity on every call.
+ */
+final class AuditedMethodInterceptor implements MethodInterceptor {
+
+    /**
+     * The most call sites kept; past it, a call site is prepared again on each call rather than let the cache grow
+     * without end (class generation at run time could otherwise make it do so).
+     */
+    static final int MAX_CALL_SITES = 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(AuditedMethodInterceptor.class);
+
+    /** Stands for "no provider" in {@link #identityProvider}, once looked up. */
+    private static final AuditIdentityProvider NO_PROVIDER = () -> null;
+
+    /** Stands for "not audited" in {@link #callSites}, which cannot hold {@code null}. */
+    private static final CallSite NOT_AUDITED = new CallSite(null);
+
+    private final ObjectProvider<ActionTrail> actionTrail;
+    private final ObjectProvider<AuditIdentityProvider> identities;
+    private final Clock clock;
+    private final Map<Method, AuditedPlan> plans = new ConcurrentHashMap<>();
+    private final Map<MethodClassKey, CallSite> callSites = new ConcurrentHashMap<>(256);
+    private final int maxCallSites;
+    private volatile @Nullable ActionTrail resolved;
+    private volatile @Nullable AuditIdentityProvider identityProvider;
+
+    /** What one (method, target class) records; {@code plan} is {@code null} when the method is not audited. */
+    private record CallSite(@Nullable AuditedPlan plan) {}
+
+    AuditedMethodInterceptor(
+            ObjectProvider<ActionTrail> actionTrail, ObjectProvider<AuditIdentityProvider> identities, Clock clock) {
+        this(actionTrail, identities, clock, MAX_CALL_SITES);
+    }
+
+    /** Like the other constructor, keeping at most {@code maxCallSites} call sites. */
+    AuditedMethodInterceptor(
+            ObjectProvider<ActionTrail> actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            Clock clock,
+            int maxCallSites) {
+        if (maxCallSites < 0) {
+            throw new IllegalArgumentException("maxCallSites must not be negative: " + maxCallSites);
+        }
+        this.actionTrail = actionTrail;
+        this.identities = identities;
+        this.clock = clock;
+        this.maxCallSites = maxCallSites;
+    }
+
+    /**
+     * Returns the plan of a method, or {@code null} when it is not audited.
+     *
+     * @throws IllegalArgumentException if its {@code @Audited} is invalid
+     */
+    @Nullable
+    AuditedPlan plan(Method method) {
+        AuditedPlan plan = plans.get(method);
+        if (plan != null) {
+            return plan;
+        }
+        Audited audited = AnnotatedElementUtils.findMergedAnnotation(method, Audited.class);
+        if (audited == null) {
+            return null;
+        }
+        plan = AuditedPlan.of(method, audited);
+        plans.put(method, plan);
+        return plan;
+    }
+
+    /**
+     * Returns the plan of a call of {@code method} on an instance of {@code targetClass}: the plan of the most
+     * specific method, which differs between two classes implementing the same interface method. {@code null} when
+     * that method is not audited, or its {@code @Audited} is invalid (which fails the start-up already).
+     */
+    @Nullable
+    AuditedPlan plan(Method method, @Nullable Class<?> targetClass) {
+        MethodClassKey key = new MethodClassKey(method, targetClass);
+        CallSite site = callSites.get(key);
+        if (site == null) {
+            site = prepare(method, targetClass);
+            if (callSites.size() < maxCallSites) {
+                callSites.putIfAbsent(key, site);
+            }
+        }
+        return site.plan();
+    }
+
+    /** Returns the number of call sites kept. */
+    int callSites() {
+        return callSites.size();
+    }
+
+    private CallSite prepare(Method method, @Nullable Class<?> targetClass) {
+        Method specific = targetClass == null ? method : AopUtils.getMostSpecificMethod(method, targetClass);
+        AuditedPlan plan;
+        try {
+            plan = plan(specific);
+        } catch (RuntimeException e) {
+            plan = null; // reported at start-up already
+        }
+        return plan == null ? NOT_AUDITED : new CallSite(plan);
+    }
+
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+        Object target = invocation.getThis();
+        AuditedPlan plan = plan(invocation.getMethod(), target == null ? null : AopUtils.getTargetClass(target));
+        if (plan == null) {
+            return invocation.proceed();
+        }
+        Instant start = clock.instant();
+        long t0 = System.nanoTime();
+        Object result = null;
+        Throwable failure = null;
+        try {
+            result = invocation.proceed();
+            return result;
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            record(plan, invocation.getArguments(), target, result, failure, start, System.nanoTime() - t0);
+        }
+    }
+
+    private void record(
+            AuditedPlan plan,
+            @Nullable Object[] args,
+            @Nullable Object target,
+            @Nullable Object result,
+            @Nullable Throwable failure,
+            Instant start,
+            long nanos) {
+        try {
+            ActionTrail trail = actionTrail();
+            if (trail == null) {
+                return;
+            }
+            AuditEvent.Builder b = AuditEvent.builder(plan.eventName)
+                    .eventTime(start)
+                    .eventRW(plan.eventRW)
+                    .eventType(plan.eventType)
+                    .eventCategory(plan.eventCategory)
+                    .durationMs(nanos / 1_000_000);
+            plan.resources(b, args, target, result, failure == null);
+            if (plan.captureArgs) {
+                b.requestParameters(plan.parameters(args));
+            }
+            if (plan.captureResult && failure == null) {
+                b.responseElements(responseElements(result));
+            }
+            if (failure != null) {
+                b.failure(failure);
+            }
+            if (AuditContext.current().identity() == null) {
+                b.userIdentity(identity());
+            }
+            trail.record(b.build());
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("ActionTrail: recording {} failed", plan.eventName, e);
+        }
+    }
+
+    /**
+     * Returns the response elements of a result as {@code ActionTrail.proxy} records them: an object's properties as
+     * they are, anything else (a scalar, a list, {@code null}) as {@code {"result": value}}.
+     */
+    static Map<String, ? extends @Nullable Object> responseElements(@Nullable Object result) {
+        // the snapshot rules live in core: let a builder apply them, then keep the object when the result is one
+        Map<String, @Nullable Object> wrapped = AuditEvent.builder("result")
+                .eventId("result")
+                .eventTime(Instant.EPOCH)
+                .responseElements(Collections.singletonMap("result", result))
+                .build()
+                .responseElements();
+        if (wrapped != null && wrapped.get("result") instanceof Map<?, ?> object) {
+            @SuppressWarnings("unchecked") // a snapshot's objects have string keys
+            Map<String, ? extends @Nullable Object> properties = (Map<String, ? extends @Nullable Object>) object;
+            return properties;
+        }
+        return wrapped == null ? Collections.singletonMap("result", null) : wrapped;
+    }
+
+    private @Nullable UserIdentity identity() {
+        AuditIdentityProvider provider = identityProvider;
+        if (provider == null) {
+            AuditIdentityProvider available = identities.getIfAvailable();
+            provider = available == null ? NO_PROVIDER : available;
+            identityProvider = provider;
+        }
+        return provider.currentIdentity();
+    }
+
+    private @Nullable ActionTrail actionTrail() {
+        ActionTrail current = resolved;
+        if (current == null) {
+            current = actionTrail.getIfAvailable();
+            resolved = current;
+        }
+        return current;
+    }
+}

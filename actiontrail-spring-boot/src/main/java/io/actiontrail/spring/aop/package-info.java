@@ -1,0 +1,5 @@
+/** TODO */
+@NullMarked
+package io.actiontrail.spring.aop;
+
+import org.jspecify.annotations.NullMarked;

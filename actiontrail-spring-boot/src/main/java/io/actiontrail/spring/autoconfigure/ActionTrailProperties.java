@@ -1,0 +1,459 @@
+package io.actiontrail.spring.autoconfigure;
+
+import io.actiontrail.Durability;
+import io.actiontrail.EventType;
+import io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory;
+import io.actiontrail.trail.EventSelector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code actiontrail.*} configuration properties. A property left unset keeps the default of
+ * {@link io.actiontrail.ActionTrail.Builder}.
+ *
+ * <p>Not thread-safe: bound once at start-up, then only read.
+ */
+@ConfigurationProperties("actiontrail")
+public final class ActionTrailProperties {
+
+    /** Whether ActionTrail is configured at all. */
+    private boolean enabled = true;
+
+    /** The name of the application recording events; defaults to spring.application.name, else "application". */
+    private @Nullable String serviceName;
+
+    /** The deployment region written into every event, for example cn-hangzhou. */
+    private @Nullable String region;
+
+    /** The serving host or endpoint written into every event; defaults to the local host name. */
+    private @Nullable String eventSource;
+
+    /** How events are kept before every sink has them: sync, group (the embedded disk journal) or memory. */
+    private @Nullable Durability durability;
+
+    /** The directory of the embedded journal; defaults to ./actiontrail-data. */
+    private @Nullable Path dataDir;
+
+    /** How long journaled events are kept and can be looked up; defaults to 90 days. */
+    private @Nullable Duration retention;
+
+    /** The most disk space the journal uses; the oldest segments are deleted beyond it. Defaults to 10GB. */
+    private @Nullable DataSize maxDiskBytes;
+
+    /** The longest time between two fsyncs with group durability; defaults to 100ms. */
+    private @Nullable Duration fsyncInterval;
+
+    /** The size at which a journal segment is rolled; defaults to 64MB. */
+    private @Nullable DataSize segmentBytes;
+
+    /** The most bytes the memory journal holds; defaults to 64MB. */
+    private @Nullable DataSize memoryCapacity;
+
+    /** The cap on one encoded event; larger events are truncated, visibly. Defaults to 256KB. */
+    private @Nullable DataSize maxEventBytes;
+
+    /** How deep argument objects are followed when they are recorded; defaults to 12. */
+    private @Nullable Integer maxArgumentDepth;
+
+    /** The longest string kept in recorded arguments; defaults to 8192 characters. */
+    private @Nullable Integer maxStringLength;
+
+    /** How many elements of a collection, array or map are recorded; defaults to 256. */
+    private @Nullable Integer maxCollectionElements;
+
+    /** How long closing the application context waits for pending deliveries; defaults to 10s. */
+    private @Nullable Duration shutdownTimeout;
+
+    /** What is captured from Spring: controllers, request context, sign-in events. */
+    private final Capture capture = new Capture();
+
+    /** Health indicator settings. */
+    private final Health health = new Health();
+
+    /**
+     * Trails by name: which events go to which sinks. When none is declared (here or as a Trail bean), one trail
+     * named "main" takes every event to every declared sink, or to the SLF4J log when no sink is declared.
+     */
+    private Map<String, TrailProperties> trails = new LinkedHashMap<>();
+
+    /** Sinks by name; each has a type (for example slf4j) and the settings of that type. */
+    private Map<String, SinkProperties> sinks = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public @Nullable String getServiceName() {
+        return serviceName;
+    }
+
+    public void setServiceName(@Nullable String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public @Nullable String getRegion() {
+        return region;
+    }
+
+    public void setRegion(@Nullable String region) {
+        this.region = region;
+    }
+
+    public @Nullable String getEventSource() {
+        return eventSource;
+    }
+
+    public void setEventSource(@Nullable String eventSource) {
+        this.eventSource = eventSource;
+    }
+
+    public @Nullable Durability getDurability() {
+        return durability;
+    }
+
+    public void setDurability(@Nullable Durability durability) {
+        this.durability = durability;
+    }
+
+    public @Nullable Path getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(@Nullable Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public @Nullable Duration getRetention() {
+        return retention;
+    }
+
+    public void setRetention(@Nullable Duration retention) {
+        this.retention = retention;
+    }
+
+    public @Nullable DataSize getMaxDiskBytes() {
+        return maxDiskBytes;
+    }
+
+    public void setMaxDiskBytes(@Nullable DataSize maxDiskBytes) {
+        this.maxDiskBytes = maxDiskBytes;
+    }
+
+    public @Nullable Duration getFsyncInterval() {
+        return fsyncInterval;
+    }
+
+    public void setFsyncInterval(@Nullable Duration fsyncInterval) {
+        this.fsyncInterval = fsyncInterval;
+    }
+
+    public @Nullable DataSize getSegmentBytes() {
+        return segmentBytes;
+    }
+
+    public void setSegmentBytes(@Nullable DataSize segmentBytes) {
+        this.segmentBytes = segmentBytes;
+    }
+
+    public @Nullable DataSize getMemoryCapacity() {
+        return memoryCapacity;
+    }
+
+    public void setMemoryCapacity(@Nullable DataSize memoryCapacity) {
+        this.memoryCapacity = memoryCapacity;
+    }
+
+    public @Nullable DataSize getMaxEventBytes() {
+        return maxEventBytes;
+    }
+
+    public void setMaxEventBytes(@Nullable DataSize maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    public @Nullable Integer getMaxArgumentDepth() {
+        return maxArgumentDepth;
+    }
+
+    public void setMaxArgumentDepth(@Nullable Integer maxArgumentDepth) {
+        this.maxArgumentDepth = maxArgumentDepth;
+    }
+
+    public @Nullable Integer getMaxStringLength() {
+        return maxStringLength;
+    }
+
+    public void setMaxStringLength(@Nullable Integer maxStringLength) {
+        this.maxStringLength = maxStringLength;
+    }
+
+    public @Nullable Integer getMaxCollectionElements() {
+        return maxCollectionElements;
+    }
+
+    public void setMaxCollectionElements(@Nullable Integer maxCollectionElements) {
+        this.maxCollectionElements = maxCollectionElements;
+    }
+
+    public @Nullable Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Capture getCapture() {
+        return capture;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Map<String, TrailProperties> getTrails() {
+        return trails;
+    }
+
+    public void setTrails(Map<String, TrailProperties> trails) {
+        this.trails = trails;
+    }
+
+    public Map<String, SinkProperties> getSinks() {
+        return sinks;
+    }
+
+    public void setSinks(Map<String, SinkProperties> sinks) {
+        this.sinks = sinks;
+    }
+
+    /** How a request's channel ({@code eventType}) is decided. Immutable and thread-safe. */
+    public enum ChannelRule {
+        /** ConsoleOperation for a browser session (a session cookie and no Authorization header), else ApiCall. */
+        AUTO,
+        /** Always ApiCall. */
+        API_CALL,
+        /** Always ConsoleOperation. */
+        CONSOLE_OPERATION
+    }
+
+    /** The {@code actiontrail.capture.*} properties. Not thread-safe: bound once, then only read. */
+    public static final class Capture {
+
+        /** Whether every @Controller/@RestController handler of a mutating HTTP method is audited. */
+        private boolean controllers = true;
+
+        /** Whether GET, HEAD and OPTIONS handlers are audited too, as Read events. */
+        private boolean readMethods = false;
+
+        /**
+         * Addresses or CIDR blocks of the proxies allowed to set X-Forwarded-For and Forwarded; from any other remote
+         * address those headers are ignored.
+         */
+        private List<String> trustedProxies = new ArrayList<>();
+
+        /** The keys whose values are redacted, replacing the defaults (password, secret, token, ...). */
+        private @Nullable List<String> redactKeys;
+
+        /** The header carrying the request id; echoed back, with a generated id when the request had none. */
+        private String requestIdHeader = "X-Request-Id";
+
+        /** The claim or attribute of the authenticated principal that names the tenant (userIdentity.accountId). */
+        private @Nullable String tenantAttribute;
+
+        /** How the channel (eventType) of a request is decided. */
+        private ChannelRule eventType = ChannelRule.AUTO;
+
+        /** Whether Spring Security sign-in, failed sign-in and sign-out become ConsoleSignin/ConsoleSignout events. */
+        private boolean signInEvents = true;
+
+        public boolean isControllers() {
+            return controllers;
+        }
+
+        public void setControllers(boolean controllers) {
+            this.controllers = controllers;
+        }
+
+        public boolean isReadMethods() {
+            return readMethods;
+        }
+
+        public void setReadMethods(boolean readMethods) {
+            this.readMethods = readMethods;
+        }
+
+        public List<String> getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        public void setTrustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
+
+        public @Nullable List<String> getRedactKeys() {
+            return redactKeys;
+        }
+
+        public void setRedactKeys(@Nullable List<String> redactKeys) {
+            this.redactKeys = redactKeys;
+        }
+
+        public String getRequestIdHeader() {
+            return requestIdHeader;
+        }
+
+        public void setRequestIdHeader(String requestIdHeader) {
+            this.requestIdHeader = requestIdHeader;
+        }
+
+        public @Nullable String getTenantAttribute() {
+            return tenantAttribute;
+        }
+
+        public void setTenantAttribute(@Nullable String tenantAttribute) {
+            this.tenantAttribute = tenantAttribute;
+        }
+
+        public ChannelRule getEventType() {
+            return eventType;
+        }
+
+        public void setEventType(ChannelRule eventType) {
+            this.eventType = eventType;
+        }
+
+        public boolean isSignInEvents() {
+            return signInEvents;
+        }
+
+        public void setSignInEvents(boolean signInEvents) {
+            this.signInEvents = signInEvents;
+        }
+    }
+
+    /** The {@code actiontrail.health.*} properties. Not thread-safe: bound once, then only read. */
+    public static final class Health {
+
+        /** How long a sink may keep failing, without a successful delivery, before its trail is reported DOWN. */
+        private Duration downAfter = Duration.ofMinutes(5);
+
+        public Duration getDownAfter() {
+            return downAfter;
+        }
+
+        public void setDownAfter(Duration downAfter) {
+            this.downAfter = downAfter;
+        }
+    }
+
+    /** One {@code actiontrail.trails.<name>.*} entry. Not thread-safe: bound once, then only read. */
+    public static final class TrailProperties {
+
+        /** Which events the trail takes: read, write or all. */
+        private EventSelector.ReadWriteType eventRw = EventSelector.ReadWriteType.ALL;
+
+        /** Event-name globs the trail takes, for example Create*; empty takes every name. */
+        private List<String> includeEvents = new ArrayList<>();
+
+        /** Event-name globs the trail leaves out, even when included. */
+        private List<String> excludeEvents = new ArrayList<>();
+
+        /** Event types the trail takes, for example ApiCall or ConsoleSignin; empty takes every type. */
+        private List<EventType> eventTypes = new ArrayList<>();
+
+        /** Resource types the trail takes; empty takes events with any or no resource type. */
+        private List<String> resourceTypes = new ArrayList<>();
+
+        /** Names of the sinks the trail delivers to: entries of actiontrail.sinks, or AuditSink bean names. */
+        private List<String> sinks = new ArrayList<>();
+
+        /** Whether the trail logs from the start; it can be started and stopped at run time. */
+        private boolean startLogging = true;
+
+        public EventSelector.ReadWriteType getEventRw() {
+            return eventRw;
+        }
+
+        public void setEventRw(EventSelector.ReadWriteType eventRw) {
+            this.eventRw = eventRw;
+        }
+
+        public List<String> getIncludeEvents() {
+            return includeEvents;
+        }
+
+        public void setIncludeEvents(List<String> includeEvents) {
+            this.includeEvents = includeEvents;
+        }
+
+        public List<String> getExcludeEvents() {
+            return excludeEvents;
+        }
+
+        public void setExcludeEvents(List<String> excludeEvents) {
+            this.excludeEvents = excludeEvents;
+        }
+
+        public List<EventType> getEventTypes() {
+            return eventTypes;
+        }
+
+        public void setEventTypes(List<EventType> eventTypes) {
+            this.eventTypes = eventTypes;
+        }
+
+        public List<String> getResourceTypes() {
+            return resourceTypes;
+        }
+
+        public void setResourceTypes(List<String> resourceTypes) {
+            this.resourceTypes = resourceTypes;
+        }
+
+        public List<String> getSinks() {
+            return sinks;
+        }
+
+        public void setSinks(List<String> sinks) {
+            this.sinks = sinks;
+        }
+
+        public boolean isStartLogging() {
+            return startLogging;
+        }
+
+        public void setStartLogging(boolean startLogging) {
+            this.startLogging = startLogging;
+        }
+    }
+
+    /**
+     * One {@code actiontrail.sinks.<name>.*} entry: its type; the settings of that type are bound by the type's
+     * {@link AuditSinkFactory} from the same prefix. Not thread-safe: bound once, then only read.
+     */
+    public static final class SinkProperties {
+
+        /** The sink type, for example slf4j; the sink modules on the classpath each add their types. */
+        private @Nullable String type;
+
+        public @Nullable String getType() {
+            return type;
+        }
+
+        public void setType(@Nullable String type) {
+            this.type = type;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/** TODO */
+@NullMarked
+package io.actiontrail.spring.autoconfigure.sink.slf4j;
+
+import org.jspecify.annotations.NullMarked;

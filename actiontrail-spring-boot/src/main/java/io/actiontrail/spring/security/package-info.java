@@ -1,0 +1,5 @@
+/** TODO */
+@NullMarked
+package io.actiontrail.spring.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,90 @@
+package io.actiontrail.spring.web;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.spring.AuditIdentityProvider;
+import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
+import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
+import io.actiontrail.spring.security.ActionTrailSecurityAutoConfiguration;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Captures Spring MVC requests: binds each request's audit context (source IP through trusted proxies, user agent,
+ * request id, channel) and audits controller handlers.
+ *
+ * <p>Thread-safety: configuration only, used by Spring at start-up.
+ */
+@AutoConfiguration(after = {ActionTrailAutoConfiguration.class, ActionTrailSecurityAutoConfiguration.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBean(ActionTrail.class)
+public final class ActionTrailWebMvcAutoConfiguration {
+
+    /** Creates the configuration; called by Spring. */
+    public ActionTrailWebMvcAutoConfiguration() {}
+
+    /** Binds the audit context of every request. */
+    @Bean
+    @ConditionalOnMissingBean
+    AuditContextFilter actionTrailContextFilter(ActionTrailProperties properties) {
+        ActionTrailProperties.Capture capture = properties.getCapture();
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(capture.getTrustedProxies());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "actiontrail.capture.trusted-proxies", capture.getTrustedProxies(), e.getMessage());
+        }
+        String header = capture.getRequestIdHeader();
+        if (header.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "actiontrail.capture.request-id-header", header, "must not be blank");
+        }
+        return new AuditContextFilter(proxies, header, capture.getEventType());
+    }
+
+    /** Audits controller handlers. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty(name = "actiontrail.capture.controllers", matchIfMissing = true)
+    static final class ControllerCaptureConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ControllerAuditInterceptor actionTrailControllerInterceptor(
+                ActionTrail actionTrail,
+                ActionTrailProperties properties,
+                ObjectProvider<AuditIdentityProvider> identities) {
+            return new ControllerAuditInterceptor(
+                    actionTrail, identities, properties.getCapture().isReadMethods(), Clock.systemUTC());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ControllerBodyAdvice actionTrailControllerBodyAdvice() {
+            return new ControllerBodyAdvice();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "actionTrailWebMvcConfigurer")
+        WebMvcConfigurer actionTrailWebMvcConfigurer(ControllerAuditInterceptor interceptor) {
+            return new WebMvcConfigurer() {
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    registry.addInterceptor(interceptor);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.actiontrail.spring.web;
+
+import io.actiontrail.AuditContext;
+import io.actiontrail.EventType;
+import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Binds the request's {@link AuditContext} — source IP through trusted proxies only, user agent, request id, channel
+ * — for the whole request, ahead of Spring Security so that sign-in events carry it too. The request id comes from
+ * the request-id header, else the W3C {@code traceparent} trace id, else is generated; it is echoed back. Thread-safe.
+ */
+final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
+
+    /** Runs before Spring Security's filter chain (order -100). */
+    static final int ORDER = -200;
+
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    private final TrustedProxies proxies;
+    private final String requestIdHeader;
+    private final ActionTrailProperties.ChannelRule channelRule;
+
+    AuditContextFilter(TrustedProxies proxies, String requestIdHeader, ActionTrailProperties.ChannelRule channelRule) {
+        this.proxies = proxies;
+        this.requestIdHeader = requestIdHeader;
+        this.channelRule = channelRule;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    @SuppressWarnings("try") // the scope is used for its close() only
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String requestId = requestId(request);
+        response.setHeader(requestIdHeader, requestId);
+        AuditContext context = AuditContext.builder()
+                .sourceIpAddress(proxies.clientAddress(
+                        request.getRemoteAddr(), headers(request, "Forwarded"), headers(request, "X-Forwarded-For")))
+                .userAgent(request.getHeader("User-Agent"))
+                .requestId(requestId)
+                .eventType(channel(request))
+                .build();
+        try (AuditContext.Scope scope = context.makeCurrent()) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private String requestId(HttpServletRequest request) {
+        String given = request.getHeader(requestIdHeader);
+        if (given != null && SAFE_ID.matcher(given).matches()) {
+            return given;
+        }
+        String traceparent = request.getHeader("traceparent");
+        if (traceparent != null) {
+            var m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private @Nullable EventType channel(HttpServletRequest request) {
+        return switch (channelRule) {
+            case API_CALL -> EventType.API_CALL;
+            case CONSOLE_OPERATION -> EventType.CONSOLE_OPERATION;
+            case AUTO ->
+                request.getRequestedSessionId() != null
+                                && request.isRequestedSessionIdFromCookie()
+                                && request.getHeader("Authorization") == null
+                        ? EventType.CONSOLE_OPERATION
+                        : EventType.API_CALL;
+        };
+    }
+
+    private static List<String> headers(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+    }
+}

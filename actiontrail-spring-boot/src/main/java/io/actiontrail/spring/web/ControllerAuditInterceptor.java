@@ -1,0 +1,345 @@
+package io.actiontrail.spring.web;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.AuditContext;
+import io.actiontrail.AuditEvent;
+import io.actiontrail.AuditIgnore;
+import io.actiontrail.Audited;
+import io.actiontrail.EventRW;
+import io.actiontrail.Outcome;
+import io.actiontrail.Sensitive;
+import io.actiontrail.UserIdentity;
+import io.actiontrail.spring.AuditIdentityProvider;
+import io.actiontrail.spring.aop.AuditExpression;
+import io.actiontrail.spring.aop.AuditedPlan;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Audits controller handlers: every handler of a mutating HTTP method (and of GET, HEAD and OPTIONS when read methods
+ * are on) becomes one event named after the handler, {@code @Audited} on the handler refining it. The event carries
+ * path variables, query and form parameters and the request body as redacted {@code requestParameters}; a status of
+ * 400 or more, or an exception, makes it a {@code Failure} ({@code Denied} for 401, 403 and security exceptions)
+ * with the error code. While the handler runs, the caller's identity is bound to the {@link AuditContext}.
+ * Thread-safe.
+ */
+final class ControllerAuditInterceptor implements HandlerInterceptor {
+
+    static final String CALL = ControllerAuditInterceptor.class.getName() + ".CALL";
+
+    private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    private final ActionTrail actionTrail;
+    private final ObjectProvider<AuditIdentityProvider> identities;
+    private final boolean readMethods;
+    private final Clock clock;
+    private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
+
+    ControllerAuditInterceptor(
+            ActionTrail actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            boolean readMethods,
+            Clock clock) {
+        this.actionTrail = actionTrail;
+        this.identities = identities;
+        this.readMethods = readMethods;
+        this.clock = clock;
+    }
+
+    /** The state of one audited handler call, kept as a request attribute. Not thread-safe: one request. */
+    static final class Call {
+        final HandlerPlan plan;
+        final HandlerMethod handler;
+        final Instant start;
+        final long startNanos;
+        final AuditContext.Scope scope;
+
+        @Nullable
+        Object body;
+
+        boolean hasBody;
+
+        @Nullable
+        Object result;
+
+        Call(HandlerPlan plan, HandlerMethod handler, Instant start, long startNanos, AuditContext.Scope scope) {
+            this.plan = plan;
+            this.handler = handler;
+            this.start = start;
+            this.startNanos = startNanos;
+            this.scope = scope;
+        }
+    }
+
+    /** What to record for one handler method, prepared once. Immutable and thread-safe. */
+    record HandlerPlan(@Nullable AuditedPlan audited, String eventName, boolean explicit) {}
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        try {
+            if (!(handler instanceof HandlerMethod method)
+                    || request.getDispatcherType() != DispatcherType.REQUEST
+                    || request.getAttribute(CALL) != null) {
+                return true;
+            }
+            Class<?> beanType = method.getBeanType();
+            if (!AnnotatedElementUtils.hasAnnotation(beanType, Controller.class)
+                    || beanType.getName().startsWith("org.springframework.")) {
+                return true;
+            }
+            HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), ControllerAuditInterceptor::plan);
+            boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+            if (!plan.explicit() && read && !readMethods) {
+                return true;
+            }
+            AuditContext current = AuditContext.current();
+            UserIdentity identity = identity();
+            AuditContext.Scope scope = (identity == null
+                            ? current
+                            : current.toBuilder().identity(identity).build())
+                    .makeCurrent();
+            request.setAttribute(CALL, new Call(plan, method, clock.instant(), System.nanoTime(), scope));
+        } catch (RuntimeException e) {
+            log.warn("ActionTrail: could not prepare the audit of {}", handler, e);
+        }
+        return true;
+    }
+
+    private static HandlerPlan plan(Method method) {
+        String name = method.getName();
+        String defaultName = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        Audited audited = AnnotatedElementUtils.findMergedAnnotation(method, Audited.class);
+        if (audited == null) {
+            return new HandlerPlan(null, defaultName, false);
+        }
+        return new HandlerPlan(AuditedPlan.of(method, audited, defaultName), defaultName, true);
+    }
+
+    @Override
+    public void afterCompletion(
+            HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable Exception ex) {
+        if (!(request.getAttribute(CALL) instanceof Call call)) {
+            return;
+        }
+        request.removeAttribute(CALL);
+        try {
+            actionTrail.record(event(call, request, response, ex));
+        } catch (RuntimeException e) {
+            log.warn("ActionTrail: recording {} failed", call.plan.eventName(), e);
+        } finally {
+            call.scope.close();
+        }
+    }
+
+    private AuditEvent event(
+            Call call, HttpServletRequest request, HttpServletResponse response, @Nullable Exception ex) {
+        HandlerPlan plan = call.plan;
+        AuditedPlan audited = plan.audited();
+        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        AuditEvent.Builder b = AuditEvent.builder(audited != null ? audited.eventName : plan.eventName())
+                .eventTime(call.start)
+                .durationMs((System.nanoTime() - call.startNanos) / 1_000_000);
+        if (audited != null) {
+            b.eventRW(audited.eventRW).eventType(audited.eventType).eventCategory(audited.eventCategory);
+        } else {
+            b.eventRW(read ? EventRW.READ : EventRW.WRITE);
+        }
+        Map<String, String> pathVariables = pathVariables(request);
+        @Nullable Object[] args = arguments(call, request, pathVariables);
+        Throwable failure = ex != null ? ex : handledException(request);
+        int status = ex != null ? statusOf(ex) : response.getStatus();
+        boolean failed = ex != null || status >= 400;
+        if (audited != null) {
+            audited.resources(b, args, call.handler.getBean(), call.result, !failed);
+            if (audited.captureResult && !failed && call.result != null) {
+                b.responseElements(Map.of("result", call.result));
+            }
+        }
+        if (audited == null || audited.captureArgs) {
+            b.requestParameters(requestParameters(call, request, pathVariables));
+        }
+        if (failed) {
+            if (failure != null) {
+                b.failure(failure);
+            } else {
+                b.errorCode(errorCode(status)).errorMessage("HTTP " + status + " " + reason(status));
+            }
+            b.outcome(
+                    status == 401 || status == 403 || (failure != null && isDenial(failure))
+                            ? Outcome.DENIED
+                            : Outcome.FAILURE);
+        } else {
+            b.outcome(Outcome.SUCCESS);
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("httpMethod", request.getMethod());
+        extra.put("path", request.getRequestURI());
+        extra.put("httpStatus", status);
+        b.additionalEventData(extra);
+        return b.build();
+    }
+
+    private static boolean isDenial(Throwable failure) {
+        return AuditEvent.builder("x").failure(failure).build().outcome() == Outcome.DENIED;
+    }
+
+    private static @Nullable Throwable handledException(HttpServletRequest request) {
+        Object handled = request.getAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE);
+        return handled instanceof Throwable t ? t : null;
+    }
+
+    private static int statusOf(Throwable ex) {
+        if (ex instanceof ErrorResponse response) {
+            return response.getStatusCode().value();
+        }
+        ResponseStatus status = AnnotatedElementUtils.findMergedAnnotation(ex.getClass(), ResponseStatus.class);
+        if (status != null) {
+            return status.code().value();
+        }
+        for (Class<?> c = ex.getClass(); c != null && c != Throwable.class; c = c.getSuperclass()) {
+            String name = c.getSimpleName();
+            if (name.contains("AccessDenied") || name.contains("Forbidden")) {
+                return 403; // what Spring Security's ExceptionTranslationFilter answers
+            }
+            if (name.contains("AuthenticationException") || name.contains("Unauthorized")) {
+                return 401;
+            }
+        }
+        return 500;
+    }
+
+    private static String errorCode(int status) {
+        StringBuilder code = new StringBuilder();
+        for (String word : reason(status).split("[^A-Za-z0-9]+", -1)) {
+            if (!word.isEmpty()) {
+                code.append(Character.toUpperCase(word.charAt(0)))
+                        .append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return code.length() == 0 ? "Http" + status : code.toString();
+    }
+
+    private static String reason(int status) {
+        HttpStatus known = HttpStatus.resolve(status);
+        return known == null ? "Status " + status : known.getReasonPhrase();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> pathVariables(HttpServletRequest request) {
+        Object vars = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        return vars instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of();
+    }
+
+    /** The handler's arguments as far as they are known here, by position, for the {@code @Audited} expressions. */
+    private static @Nullable Object[] arguments(Call call, HttpServletRequest request, Map<String, String> vars) {
+        MethodParameter[] parameters = call.handler.getMethodParameters();
+        @Nullable Object[] args = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            MethodParameter p = parameters[i];
+            p.initParameterNameDiscovery(AuditExpression.PARAMETER_NAMES);
+            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
+            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
+            if (pathVariable != null) {
+                args[i] = vars.get(name(pathVariable.name(), p));
+            } else if (requestParam != null) {
+                args[i] = request.getParameter(name(requestParam.name(), p));
+            } else if (p.hasParameterAnnotation(RequestBody.class) && call.hasBody) {
+                args[i] = call.body;
+            }
+        }
+        return args;
+    }
+
+    private static String name(String declared, MethodParameter p) {
+        if (!declared.isEmpty()) {
+            return declared;
+        }
+        String name = p.getParameterName();
+        return name != null ? name : "arg" + p.getParameterIndex();
+    }
+
+    private static Map<String, @Nullable Object> requestParameters(
+            Call call, HttpServletRequest request, Map<String, String> vars) {
+        Map<String, @Nullable Object> out = new LinkedHashMap<>();
+        MethodParameter[] parameters = call.handler.getMethodParameters();
+        java.util.Set<String> ignored = new java.util.HashSet<>();
+        java.util.Set<String> sensitive = new java.util.HashSet<>();
+        String bodyName = null;
+        boolean bodySensitive = false;
+        boolean bodyIgnored = false;
+        for (MethodParameter p : parameters) {
+            p.initParameterNameDiscovery(AuditExpression.PARAMETER_NAMES);
+            String name = null;
+            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
+            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
+            if (pathVariable != null) {
+                name = name(pathVariable.name(), p);
+            } else if (requestParam != null) {
+                name = name(requestParam.name(), p);
+            } else if (p.hasParameterAnnotation(RequestBody.class)) {
+                bodyName = name("", p);
+                bodySensitive = p.hasParameterAnnotation(Sensitive.class);
+                bodyIgnored = p.hasParameterAnnotation(AuditIgnore.class);
+            }
+            if (name != null && p.hasParameterAnnotation(AuditIgnore.class)) {
+                ignored.add(name);
+            } else if (name != null && p.hasParameterAnnotation(Sensitive.class)) {
+                sensitive.add(name);
+            }
+        }
+        vars.forEach((k, v) -> put(out, k, v, ignored, sensitive));
+        request.getParameterMap().forEach((k, v) -> {
+            if (!out.containsKey(k)) {
+                put(out, k, v.length == 1 ? v[0] : List.of(v), ignored, sensitive);
+            }
+        });
+        if (call.hasBody && !bodyIgnored) {
+            out.put(bodyName != null ? bodyName : "body", bodySensitive ? AuditedPlan.REDACTED : call.body);
+        }
+        return out;
+    }
+
+    private static void put(
+            Map<String, @Nullable Object> out,
+            String key,
+            @Nullable Object value,
+            java.util.Set<String> ignored,
+            java.util.Set<String> sensitive) {
+        if (!ignored.contains(key)) {
+            out.put(key, sensitive.contains(key) ? AuditedPlan.REDACTED : value);
+        }
+    }
+
+    private @Nullable UserIdentity identity() {
+        AuditIdentityProvider provider = identities.getIfAvailable();
+        return provider == null ? null : provider.currentIdentity();
+    }
+}

@@ -1,0 +1,5 @@
+/** TODO */
+@NullMarked
+package io.actiontrail.spring.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Tests of {@code io.actiontrail.spring.aop}. */
+@NullMarked
+package io.actiontrail.spring.aop;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** A web application that archives its audit trail to S3, configured by properties only. */
-@NullMarked
-package io.actiontrail.spring.archive;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Tests of {@code io.actiontrail.spring.autoconfigure.sink.s3}. */
+@NullMarked
+package io.actiontrail.spring.autoconfigure.sink.s3;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** A small web application the starter's end-to-end tests run. */
-@NullMarked
-package io.actiontrail.spring.webapp;
-
-import org.jspecify.annotations.NullMarked;
