@@ -1,6 +1,8 @@
 /**
- * Spring Boot auto-configuration for ActionTrail: {@code actiontrail.*} properties, {@code @Audited} on Spring beans,
- * controller auditing, the per-request audit context, sign-in events, health and metrics.
+ * Spring Boot integration of ActionTrail. This package holds what applications implement; the auto-configuration lives
+ * in {@code .autoconfigure} ({@code actiontrail.*} properties, sinks by type), {@code .aop} ({@code @Audited} beans),
+ * {@code .web} (request context, controllers), {@code .security} (identity, sign-in events) and {@code .actuate}
+ * (health, metrics).
  */
 @NullMarked
 package io.actiontrail.spring;

@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * Spring Boot Actuator: the trails' health and their meters.
+ */
 @NullMarked
 package io.actiontrail.spring.actuate;
 

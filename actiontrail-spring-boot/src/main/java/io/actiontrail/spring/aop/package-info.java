@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * {@code @Audited} on Spring beans, through Spring AOP.
+ */
 @NullMarked
 package io.actiontrail.spring.aop;
 

@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * Spring Security: the identity of events, and sign-in, failed sign-in and sign-out events.
+ */
 @NullMarked
 package io.actiontrail.spring.security;
 

@@ -25,6 +25,14 @@ public abstract class AbstractSinkFactory<S> implements AuditSinkFactory {
         return type;
     }
 
+    /**
+     * Returns the class the settings of this type bind onto: its JavaBean properties are the type's settings, for
+     * tools that document or check them.
+     */
+    public final Class<S> settingsType() {
+        return settingsType;
+    }
+
     @Override
     public final AuditSink create(SinkDefinition definition) {
         return create(definition, definition.bind(settingsType));

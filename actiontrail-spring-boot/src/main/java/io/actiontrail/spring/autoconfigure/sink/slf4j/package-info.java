@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * The {@code slf4j} sink type, which ships with core.
+ */
 @NullMarked
 package io.actiontrail.spring.autoconfigure.sink.slf4j;
 

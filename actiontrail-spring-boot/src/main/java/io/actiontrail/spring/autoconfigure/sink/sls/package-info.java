@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * The {@code sls} sink type: Alibaba Cloud Log Service.
+ */
 @NullMarked
 package io.actiontrail.spring.autoconfigure.sink.sls;
 

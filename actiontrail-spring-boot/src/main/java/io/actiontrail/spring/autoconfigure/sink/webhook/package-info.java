@@ -1,4 +1,6 @@
-/** TODO */
+/**
+ * The {@code webhook} sink type: signed HTTP POSTs.
+ */
 @NullMarked
 package io.actiontrail.spring.autoconfigure.sink.webhook;
 
