@@ -4,11 +4,8 @@ import io.actiontrail.spring.actuate.ActionTrailHealthAutoConfiguration;
 import io.actiontrail.spring.actuate.ActionTrailMetricsAutoConfiguration;
 import io.actiontrail.spring.aop.ActionTrailAopAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
-import io.actiontrail.spring.autoconfigure.sink.opensearch.OpenSearchSinkAutoConfiguration;
-import io.actiontrail.spring.autoconfigure.sink.s3.S3SinkAutoConfiguration;
-import io.actiontrail.spring.autoconfigure.sink.slf4j.Slf4jSinkAutoConfiguration;
-import io.actiontrail.spring.autoconfigure.sink.sls.SlsSinkAutoConfiguration;
-import io.actiontrail.spring.autoconfigure.sink.webhook.WebhookSinkAutoConfiguration;
+import io.actiontrail.spring.autoconfigure.sink.ActionTrailSinksAutoConfiguration;
+import io.actiontrail.spring.autoconfigure.sink.opensearch.OpenSearchQueryStoreAutoConfiguration;
 import io.actiontrail.spring.security.ActionTrailSecurityAutoConfiguration;
 import io.actiontrail.spring.web.ActionTrailWebMvcAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,21 +16,15 @@ public final class TestAutoConfigurations {
     /** ActionTrail, every sink type and the {@code @Audited} advisor. */
     public static final AutoConfigurations BASE = AutoConfigurations.of(
             ActionTrailAutoConfiguration.class,
-            Slf4jSinkAutoConfiguration.class,
-            S3SinkAutoConfiguration.class,
-            WebhookSinkAutoConfiguration.class,
-            OpenSearchSinkAutoConfiguration.class,
-            SlsSinkAutoConfiguration.class,
+            ActionTrailSinksAutoConfiguration.class,
+            OpenSearchQueryStoreAutoConfiguration.class,
             ActionTrailAopAutoConfiguration.class);
 
     /** {@link #BASE} with security, web, health and metrics. */
     public static final AutoConfigurations ALL = AutoConfigurations.of(
             ActionTrailAutoConfiguration.class,
-            Slf4jSinkAutoConfiguration.class,
-            S3SinkAutoConfiguration.class,
-            WebhookSinkAutoConfiguration.class,
-            OpenSearchSinkAutoConfiguration.class,
-            SlsSinkAutoConfiguration.class,
+            ActionTrailSinksAutoConfiguration.class,
+            OpenSearchQueryStoreAutoConfiguration.class,
             ActionTrailAopAutoConfiguration.class,
             ActionTrailSecurityAutoConfiguration.class,
             ActionTrailWebMvcAutoConfiguration.class,

@@ -6,6 +6,7 @@ import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory;
 import io.actiontrail.spring.autoconfigure.sink.SinkDefinition;
+import io.actiontrail.spring.autoconfigure.sink.SinkTypes;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;
 import java.util.ArrayList;
@@ -31,13 +32,6 @@ import org.springframework.util.unit.DataSize;
 final class ActionTrailFactory {
 
     static final String DEFAULT_TRAIL = "main";
-
-    /** The modules of the sink types the starter knows how to configure, for the message when one is missing. */
-    private static final Map<String, String> SINK_MODULES = Map.of(
-            "s3", "io.actiontrail:actiontrail-sink-s3",
-            "webhook", "io.actiontrail:actiontrail-sink-webhook",
-            "opensearch", "io.actiontrail:actiontrail-sink-opensearch",
-            "sls", "io.actiontrail:actiontrail-sink-sls");
 
     private static final Logger log = LoggerFactory.getLogger(ActionTrailFactory.class);
 
@@ -195,7 +189,7 @@ final class ActionTrailFactory {
                     property, type, "every sink needs a type; known types: " + new TreeSet<>(factories.keySet()));
         }
         AuditSinkFactory factory = factories.get(type);
-        String module = SINK_MODULES.get(type);
+        String module = SinkTypes.module(type);
         if (factory == null && module != null) {
             throw new InvalidConfigurationPropertyValueException(
                     property,

@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  * and how they become the sink's {@link Batching}. A sink type's settings class extends it. Not thread-safe: bound
  * once.
  */
-public abstract class BatchSettings {
+public abstract class BatchSettings implements SinkSettings {
 
     /** The most events in one batch; defaults to the sink type's own. */
     private @Nullable Integer maxBatchEvents;

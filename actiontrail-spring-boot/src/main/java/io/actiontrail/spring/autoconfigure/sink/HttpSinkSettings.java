@@ -59,6 +59,22 @@ public abstract class HttpSinkSettings extends BatchSettings {
         return t.build();
     }
 
+    /**
+     * Returns a sink that closes {@code release} after {@code sink}: for what was made for the sink, such as a
+     * connection, that the sink borrows.
+     */
+    protected static AuditSink closingAfter(AuditSink sink, Runnable release) {
+        return new OwningAuditSink(sink, release);
+    }
+
+    /**
+     * Returns what of a configured URL a failure may show: without the user info, query and fragment, which may hold
+     * credentials.
+     */
+    protected static String shownUrl(String url) {
+        return ShownUrl.of(url);
+    }
+
     public @Nullable Duration getConnectTimeout() {
         return connectTimeout;
     }

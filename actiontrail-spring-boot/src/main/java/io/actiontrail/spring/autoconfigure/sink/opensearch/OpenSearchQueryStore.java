@@ -29,11 +29,11 @@ final class OpenSearchQueryStore implements AutoCloseable {
     private static final String SINKS = "actiontrail.sinks";
 
     private final String sinkName;
-    private final OpenSearchSinkFactory.Connection connection;
+    private final OpenSearchSinkSettings.Connection connection;
     private final OpenSearchEventStore store;
 
     private OpenSearchQueryStore(
-            String sinkName, OpenSearchSinkFactory.Connection connection, OpenSearchEventStore store) {
+            String sinkName, OpenSearchSinkSettings.Connection connection, OpenSearchEventStore store) {
         this.sinkName = sinkName;
         this.connection = connection;
         this.store = store;
@@ -60,7 +60,7 @@ final class OpenSearchQueryStore implements AutoCloseable {
         }
         ActionTrailProperties.SinkProperties sink = properties.getSinks().get(name);
         String type = sink == null ? null : sink.getType();
-        if (!OpenSearchSinkFactory.TYPE.equals(type)) {
+        if (!OpenSearchSinkSettings.TYPE.equals(type)) {
             throw new InvalidConfigurationPropertyValueException(
                     SINKS + "." + name + ".query-store",
                     true,
@@ -71,9 +71,9 @@ final class OpenSearchQueryStore implements AutoCloseable {
             serviceName = environment.getProperty("spring.application.name", "application");
         }
         SinkDefinition definition =
-                SinkDefinition.of(name, OpenSearchSinkFactory.TYPE, binder, serviceName, properties.getRegion());
-        OpenSearchSinkFactory.Settings settings = definition.bind(OpenSearchSinkFactory.Settings.class);
-        OpenSearchSinkFactory.Connection connection = OpenSearchSinkFactory.connection(definition, settings);
+                SinkDefinition.of(name, OpenSearchSinkSettings.TYPE, binder, serviceName, properties.getRegion());
+        OpenSearchSinkSettings settings = definition.bind(OpenSearchSinkSettings.class);
+        OpenSearchSinkSettings.Connection connection = OpenSearchSinkSettings.connection(definition, settings);
         try {
             OpenSearchEventStore.Builder store = OpenSearchEventStore.builder(connection.connection());
             definition.apply("index", settings.getIndex(), store::index);

@@ -5,7 +5,6 @@ import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
-import io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,24 +15,18 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 
 /**
- * The {@code opensearch} sink type, when {@code actiontrail-sink-opensearch} is on the classpath; and, when one such sink sets {@code query-store=true}, the primary {@link io.actiontrail.query.EventStore} bean reading its indices.
+ * With {@code actiontrail-sink-opensearch} on the classpath and one {@code opensearch} sink that sets
+ * {@code query-store=true}: the primary {@link io.actiontrail.query.EventStore} bean, reading that sink's indices.
  *
  * <p>Thread-safety: configuration only, used by Spring at start-up.
  */
-@AutoConfiguration(before = ActionTrailAutoConfiguration.class)
+@AutoConfiguration(after = ActionTrailAutoConfiguration.class)
 @ConditionalOnClass({ActionTrail.class, OpenSearchAuditSink.class})
 @ConditionalOnBooleanProperty(name = "actiontrail.enabled", matchIfMissing = true)
-public final class OpenSearchSinkAutoConfiguration {
+public final class OpenSearchQueryStoreAutoConfiguration {
 
     /** Creates the configuration; called by Spring. */
-    public OpenSearchSinkAutoConfiguration() {}
-
-    /** The factory of the sink type. */
-    @Bean
-    @ConditionalOnMissingBean(name = "openSearchAuditSinkFactory")
-    AuditSinkFactory openSearchAuditSinkFactory() {
-        return new OpenSearchSinkFactory();
-    }
+    public OpenSearchQueryStoreAutoConfiguration() {}
 
     /** Owns the query store's connection, closed with the context. */
     @Bean(destroyMethod = "close")

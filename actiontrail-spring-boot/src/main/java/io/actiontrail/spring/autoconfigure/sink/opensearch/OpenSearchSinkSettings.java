@@ -3,7 +3,6 @@ package io.actiontrail.spring.autoconfigure.sink.opensearch;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchConnection;
-import io.actiontrail.spring.autoconfigure.sink.AbstractSinkFactory;
 import io.actiontrail.spring.autoconfigure.sink.HttpSinkSettings;
 import io.actiontrail.spring.autoconfigure.sink.SinkDefinition;
 import io.actiontrail.transport.http.HttpTransport;
@@ -12,32 +11,142 @@ import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Creates {@code type: opensearch} sinks from {@code actiontrail.sinks.<name>.*}: the cluster's {@code url}, basic
+ * The settings of {@code type: opensearch} sinks from {@code actiontrail.sinks.<name>.*}: the cluster's {@code url}, basic
  * authentication ({@code username}, {@code password}) or an {@code api-key}, the client's timeouts, the index prefix
  * and template settings, and batching. The same settings make the shared query store when {@code query-store=true}
  * (see {@link OpenSearchQueryStore}). A bad value fails naming its property; the password and the API key never appear
- * in a message, nor the URL's user info or query. Thread-safe.
+ * in a message, nor the URL's user info or query. Bound once, then only read: not thread-safe.
  */
-final class OpenSearchSinkFactory extends AbstractSinkFactory<OpenSearchSinkFactory.Settings> {
+final class OpenSearchSinkSettings extends HttpSinkSettings {
 
+    /** The type name, {@code actiontrail.sinks.<name>.type=opensearch}. */
     static final String TYPE = "opensearch";
 
-    OpenSearchSinkFactory() {
-        super(TYPE, Settings.class);
+    /** The cluster's base URL, such as https://search.internal:9200 (required). */
+    private @Nullable String url;
+
+    /** The user name for HTTP basic authentication, with password. */
+    private @Nullable String username;
+
+    /** The password for HTTP basic authentication, with username. */
+    private @Nullable String password;
+
+    /** An API key as the cluster issued it (the base64 id:api_key), instead of username and password. */
+    private @Nullable String apiKey;
+
+    /** The index prefix: events go to {index}-yyyy.MM.dd (UTC day of the event). Defaults to actiontrail. */
+    private @Nullable String index;
+
+    /** Whether the index template {index} is installed on the first write; defaults to true. */
+    private @Nullable Boolean installTemplate;
+
+    /** The primary shards of each daily index, in the template; defaults to 1. */
+    private @Nullable Integer shards;
+
+    /** The replicas of each daily index, in the template; defaults to the cluster's default. */
+    private @Nullable Integer replicas;
+
+    /** The refresh parameter of each _bulk request: true, wait_for or false; defaults to none. */
+    private @Nullable Refresh refresh;
+
+    /**
+     * Whether the application's EventStore bean looks events up in this sink's indices instead of the local
+     * journal; at most one sink. Defaults to false.
+     */
+    private boolean queryStore;
+
+    public @Nullable String getUrl() {
+        return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+        this.url = url;
+    }
+
+    public @Nullable String getUsername() {
+        return username;
+    }
+
+    public void setUsername(@Nullable String username) {
+        this.username = username;
+    }
+
+    public @Nullable String getPassword() {
+        return password;
+    }
+
+    public void setPassword(@Nullable String password) {
+        this.password = password;
+    }
+
+    public @Nullable String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(@Nullable String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public @Nullable String getIndex() {
+        return index;
+    }
+
+    public void setIndex(@Nullable String index) {
+        this.index = index;
+    }
+
+    public @Nullable Boolean getInstallTemplate() {
+        return installTemplate;
+    }
+
+    public void setInstallTemplate(@Nullable Boolean installTemplate) {
+        this.installTemplate = installTemplate;
+    }
+
+    public @Nullable Integer getShards() {
+        return shards;
+    }
+
+    public void setShards(@Nullable Integer shards) {
+        this.shards = shards;
+    }
+
+    public @Nullable Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(@Nullable Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public @Nullable Refresh getRefresh() {
+        return refresh;
+    }
+
+    public void setRefresh(@Nullable Refresh refresh) {
+        this.refresh = refresh;
+    }
+
+    public boolean isQueryStore() {
+        return queryStore;
+    }
+
+    public void setQueryStore(boolean queryStore) {
+        this.queryStore = queryStore;
     }
 
     @Override
-    protected AuditSink create(SinkDefinition definition, Settings s) {
-        Connection connection = connection(definition, s);
+    public AuditSink create(SinkDefinition definition) {
+        Connection connection = connection(definition, this);
         try {
             OpenSearchAuditSink.Builder b = OpenSearchAuditSink.builder(connection.connection());
             b.name(definition.name());
-            definition.apply("index", s.getIndex(), b::index);
-            definition.apply("install-template", s.getInstallTemplate(), b::installTemplate);
-            definition.apply("shards", s.getShards(), b::shards);
-            definition.apply("replicas", s.getReplicas(), b::replicas);
-            definition.apply("refresh", s.getRefresh(), r -> b.refresh(r.parameter()));
-            s.applyBatching(definition, OpenSearchAuditSink.DEFAULT_BATCHING, b::batching);
+            definition.apply("index", getIndex(), b::index);
+            definition.apply("install-template", getInstallTemplate(), b::installTemplate);
+            definition.apply("shards", getShards(), b::shards);
+            definition.apply("replicas", getReplicas(), b::replicas);
+            definition.apply("refresh", getRefresh(), r -> b.refresh(r.parameter()));
+            applyBatching(definition, OpenSearchAuditSink.DEFAULT_BATCHING, b::batching);
             // the sink borrows the connection; closing the sink closes it too
             return closingAfter(b.build(), connection::close);
         } catch (RuntimeException e) {
@@ -63,7 +172,7 @@ final class OpenSearchSinkFactory extends AbstractSinkFactory<OpenSearchSinkFact
      *
      * @throws RuntimeException naming the property when a connection setting is invalid
      */
-    static Connection connection(SinkDefinition definition, Settings s) {
+    static Connection connection(SinkDefinition definition, OpenSearchSinkSettings s) {
         String url = s.getUrl();
         if (url == null || url.isBlank()) {
             throw definition.invalid(
@@ -121,8 +230,6 @@ final class OpenSearchSinkFactory extends AbstractSinkFactory<OpenSearchSinkFact
         return new Connection(c.build(), transport);
     }
 
-    /** Applies a value to a builder; the builder's refusal names the property. Never call it with a secret. */
-
     /** The {@code refresh} parameter of each {@code _bulk} request. Immutable and thread-safe. */
     enum Refresh {
         /** Refresh the affected shards at once (tests and demos, not production). */
@@ -135,126 +242,6 @@ final class OpenSearchSinkFactory extends AbstractSinkFactory<OpenSearchSinkFact
         /** Returns the value as the {@code _bulk} API spells it. */
         String parameter() {
             return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /**
-     * The settings of an OpenSearch sink, {@code actiontrail.sinks.<name>.*} with {@code type=opensearch}. Not
-     * thread-safe: bound once.
-     */
-    static final class Settings extends HttpSinkSettings {
-
-        /** The cluster's base URL, such as https://search.internal:9200 (required). */
-        private @Nullable String url;
-
-        /** The user name for HTTP basic authentication, with password. */
-        private @Nullable String username;
-
-        /** The password for HTTP basic authentication, with username. */
-        private @Nullable String password;
-
-        /** An API key as the cluster issued it (the base64 id:api_key), instead of username and password. */
-        private @Nullable String apiKey;
-
-        /** The index prefix: events go to {index}-yyyy.MM.dd (UTC day of the event). Defaults to actiontrail. */
-        private @Nullable String index;
-
-        /** Whether the index template {index} is installed on the first write; defaults to true. */
-        private @Nullable Boolean installTemplate;
-
-        /** The primary shards of each daily index, in the template; defaults to 1. */
-        private @Nullable Integer shards;
-
-        /** The replicas of each daily index, in the template; defaults to the cluster's default. */
-        private @Nullable Integer replicas;
-
-        /** The refresh parameter of each _bulk request: true, wait_for or false; defaults to none. */
-        private @Nullable Refresh refresh;
-
-        /**
-         * Whether the application's EventStore bean looks events up in this sink's indices instead of the local
-         * journal; at most one sink. Defaults to false.
-         */
-        private boolean queryStore;
-
-        public @Nullable String getUrl() {
-            return url;
-        }
-
-        public void setUrl(@Nullable String url) {
-            this.url = url;
-        }
-
-        public @Nullable String getUsername() {
-            return username;
-        }
-
-        public void setUsername(@Nullable String username) {
-            this.username = username;
-        }
-
-        public @Nullable String getPassword() {
-            return password;
-        }
-
-        public void setPassword(@Nullable String password) {
-            this.password = password;
-        }
-
-        public @Nullable String getApiKey() {
-            return apiKey;
-        }
-
-        public void setApiKey(@Nullable String apiKey) {
-            this.apiKey = apiKey;
-        }
-
-        public @Nullable String getIndex() {
-            return index;
-        }
-
-        public void setIndex(@Nullable String index) {
-            this.index = index;
-        }
-
-        public @Nullable Boolean getInstallTemplate() {
-            return installTemplate;
-        }
-
-        public void setInstallTemplate(@Nullable Boolean installTemplate) {
-            this.installTemplate = installTemplate;
-        }
-
-        public @Nullable Integer getShards() {
-            return shards;
-        }
-
-        public void setShards(@Nullable Integer shards) {
-            this.shards = shards;
-        }
-
-        public @Nullable Integer getReplicas() {
-            return replicas;
-        }
-
-        public void setReplicas(@Nullable Integer replicas) {
-            this.replicas = replicas;
-        }
-
-        public @Nullable Refresh getRefresh() {
-            return refresh;
-        }
-
-        public void setRefresh(@Nullable Refresh refresh) {
-            this.refresh = refresh;
-        }
-
-        public boolean isQueryStore() {
-            return queryStore;
-        }
-
-        public void setQueryStore(boolean queryStore) {
-            this.queryStore = queryStore;
         }
     }
 }
