@@ -191,6 +191,21 @@ public final class SinkDefinition {
     }
 
     /**
+     * Returns a required setting, or fails naming it: {@code "a <type> sink needs <what>"} when it is unset or blank.
+     */
+    public String required(String key, @Nullable String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw invalid(key, value, article(type) + " " + type + " sink needs " + what);
+        }
+        return value;
+    }
+
+    /** "an" before a vowel sound: a name starting with a vowel, or one read letter by letter ({@code sls}, {@code s3}). */
+    private static String article(String word) {
+        return word.matches("([aeio].*|[fhlmnrsx][^aeiou]*)") ? "an" : "a";
+    }
+
+    /**
      * Passes a bound setting, when it is set, to a builder's setter; an {@link IllegalArgumentException} from the
      * setter becomes the {@link #invalid} failure for {@code key}. A setting left unset keeps the builder's default.
      */

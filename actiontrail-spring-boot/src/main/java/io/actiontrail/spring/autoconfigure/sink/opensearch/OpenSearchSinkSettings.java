@@ -173,11 +173,7 @@ final class OpenSearchSinkSettings extends HttpSinkSettings {
      * @throws RuntimeException naming the property when a connection setting is invalid
      */
     static Connection connection(SinkDefinition definition, OpenSearchSinkSettings s) {
-        String url = s.getUrl();
-        if (url == null || url.isBlank()) {
-            throw definition.invalid(
-                    "url", url, "an opensearch sink needs the cluster's url, such as https://search.internal:9200");
-        }
+        String url = definition.required("url", s.getUrl(), "the cluster's url, such as https://search.internal:9200");
         OpenSearchConnection.Builder c;
         try {
             c = OpenSearchConnection.builder(url);

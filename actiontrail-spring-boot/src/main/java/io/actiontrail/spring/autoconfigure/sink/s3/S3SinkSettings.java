@@ -164,10 +164,7 @@ final class S3SinkSettings extends BatchSettings {
 
     @Override
     public AuditSink create(SinkDefinition definition) {
-        String bucket = getBucket();
-        if (bucket == null || bucket.isBlank()) {
-            throw definition.invalid("bucket", bucket, "an s3 sink needs a bucket");
-        }
+        String bucket = definition.required("bucket", getBucket(), "a bucket");
         S3Connection connection = connection(definition, this);
         S3AuditSink.Builder b;
         try {

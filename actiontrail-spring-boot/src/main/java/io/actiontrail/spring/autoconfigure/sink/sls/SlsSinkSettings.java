@@ -135,13 +135,10 @@ final class SlsSinkSettings extends HttpSinkSettings {
 
     @Override
     public AuditSink create(SinkDefinition definition) {
-        String endpoint = required(
-                definition,
-                "endpoint",
-                getEndpoint(),
-                "the region'this Log Service endpoint, such as cn-hangzhou.log.aliyuncs.com");
-        String project = required(definition, "project", getProject(), "the Log Service project");
-        String logstore = required(definition, "logstore", getLogstore(), "the logstore in the project");
+        String endpoint = definition.required(
+                "endpoint", getEndpoint(), "the region's Log Service endpoint, such as cn-hangzhou.log.aliyuncs.com");
+        String project = definition.required("project", getProject(), "the Log Service project");
+        String logstore = definition.required("logstore", getLogstore(), "the logstore in the project");
         SlsAuditSink.Builder b;
         try {
             b = SlsAuditSink.builder(endpoint, project, logstore);
@@ -152,7 +149,7 @@ final class SlsSinkSettings extends HttpSinkSettings {
             if (e.setting().equals("logstore")) {
                 throw definition.invalid("logstore", logstore, String.valueOf(e.getMessage()));
             }
-            // the builder'this message repeats the whole endpoint, which may hold user info or a query
+            // the builder's message repeats the whole endpoint, which may hold user info or a query
             throw definition.invalid(
                     "endpoint",
                     shownUrl(endpoint),
@@ -169,20 +166,10 @@ final class SlsSinkSettings extends HttpSinkSettings {
         return build(definition, HttpTransport.DEFAULT_CALL_TIMEOUT, b::transport, b::build);
     }
 
-    private static String required(SinkDefinition definition, String key, @Nullable String value, String what) {
-        if (value == null || value.isBlank()) {
-            throw definition.invalid(key, value, "an sls sink needs " + what);
-        }
-        return value;
-    }
-
     /** Returns the AccessKey the settings name; a bad one fails naming its property, never showing a secret. */
     private static SlsCredentials credentials(SinkDefinition definition, SlsSinkSettings s) {
-        String id = s.getAccessKeyId();
-        if (id == null || id.isBlank()) {
-            throw definition.invalid(
-                    "access-key-id", id, "an sls sink needs the AccessKey ID that signs every request");
-        }
+        String id =
+                definition.required("access-key-id", s.getAccessKeyId(), "the AccessKey ID that signs every request");
         String secret = s.getAccessKeySecret();
         if (secret == null || secret.isBlank()) {
             throw definition.invalid(

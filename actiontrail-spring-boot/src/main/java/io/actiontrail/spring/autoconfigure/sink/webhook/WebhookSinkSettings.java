@@ -51,15 +51,12 @@ final class WebhookSinkSettings extends HttpSinkSettings {
 
     @Override
     public AuditSink create(SinkDefinition definition) {
-        String url = getUrl();
-        if (url == null || url.isBlank()) {
-            throw definition.invalid("url", url, "a webhook sink needs the receiver'this url");
-        }
+        String url = definition.required("url", getUrl(), "the receiver's url");
         WebhookAuditSink.Builder b;
         try {
             b = WebhookAuditSink.builder(url);
         } catch (IllegalArgumentException e) {
-            // the builder'this message repeats the whole URL, which may hold credentials
+            // the builder's message repeats the whole URL, which may hold credentials
             throw definition.invalid("url", shownUrl(url), "must be an absolute http or https URL");
         }
         b.name(definition.name());
