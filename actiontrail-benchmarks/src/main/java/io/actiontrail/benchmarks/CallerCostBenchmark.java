@@ -3,7 +3,8 @@ package io.actiontrail.benchmarks;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.CaptureStats;
 import io.actiontrail.Durability;
-import io.actiontrail.spring.ActionTrailAutoConfiguration;
+import io.actiontrail.spring.aop.ActionTrailAopAutoConfiguration;
+import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.trail.TrailStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +93,7 @@ public class CallerCostBenchmark {
             context = new AnnotationConfigApplicationContext();
             context.registerBean(
                     "actionTrail", ActionTrail.class, () -> actionTrail, bd -> bd.setDestroyMethodName(""));
-            context.register(ActionTrailAutoConfiguration.class);
+            context.register(ActionTrailAutoConfiguration.class, ActionTrailAopAutoConfiguration.class);
             context.registerBean("orders", SpringOrders.class, SpringOrders::new);
             context.refresh();
             orders = context.getBean(Orders.class);

@@ -4,7 +4,6 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
-import io.actiontrail.spring.security.ActionTrailSecurityAutoConfiguration;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,7 +25,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *
  * <p>Thread-safety: configuration only, used by Spring at start-up.
  */
-@AutoConfiguration(after = {ActionTrailAutoConfiguration.class, ActionTrailSecurityAutoConfiguration.class})
+@AutoConfiguration(
+        after = ActionTrailAutoConfiguration.class,
+        afterName = "io.actiontrail.spring.security.ActionTrailSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBean(ActionTrail.class)

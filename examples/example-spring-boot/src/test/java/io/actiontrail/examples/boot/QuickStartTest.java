@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Outcome;
-import io.actiontrail.spring.ActionTrailBuilderCustomizer;
+import io.actiontrail.spring.autoconfigure.ActionTrailBuilderCustomizer;
 import io.actiontrail.test.InMemoryAuditSink;
 import io.actiontrail.trail.Trail;
 import java.net.URI;
