@@ -1,5 +1,6 @@
 package io.actiontrail;
 
+import io.actiontrail.capture.CallRecorder;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.capture.AuditingHandler;
 import io.actiontrail.internal.capture.CallCapture;
@@ -158,6 +159,15 @@ public final class ActionTrail implements AutoCloseable {
         AuditingHandler handler = AuditingHandler.create(calls, type, target);
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(proxy);
+    }
+
+    /**
+     * Returns the recorder of audited calls for framework integrations that intercept {@link Audited} methods
+     * themselves (Spring AOP, a web framework's handler): it turns a call into the same event {@link #proxy} records,
+     * with this instance's clock, snapshot limits and redaction. Thread-safe; the same instance on every call.
+     */
+    public CallRecorder callRecorder() {
+        return calls;
     }
 
     /** Returns the trails, in the order they were added. */

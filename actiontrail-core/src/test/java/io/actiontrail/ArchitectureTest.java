@@ -19,6 +19,7 @@ class ArchitectureTest {
     /** The packages of the public API; everything else in core is under {@code io.actiontrail.internal}. */
     private static final String[] API_PACKAGES = {
         "io.actiontrail",
+        "io.actiontrail.capture",
         "io.actiontrail.trail",
         "io.actiontrail.query",
         "io.actiontrail.sink",

@@ -83,6 +83,7 @@ class ModuleBoundariesTest {
                 .that()
                 .resideInAnyPackage(
                         "io.actiontrail",
+                        "io.actiontrail.capture..",
                         "io.actiontrail.internal..",
                         "io.actiontrail.trail..",
                         "io.actiontrail.query..",

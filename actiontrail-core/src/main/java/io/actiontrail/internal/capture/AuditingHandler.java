@@ -1,20 +1,14 @@
 package io.actiontrail.internal.capture;
 
-import io.actiontrail.AuditIgnore;
 import io.actiontrail.Audited;
-import io.actiontrail.EventCategory;
-import io.actiontrail.EventRW;
-import io.actiontrail.EventType;
-import io.actiontrail.Sensitive;
+import io.actiontrail.capture.AuditedMethod;
+import io.actiontrail.capture.Invocation;
 import io.actiontrail.internal.InternalApi;
-import io.actiontrail.internal.codec.JsonTree;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -25,33 +19,20 @@ import org.jspecify.annotations.Nullable;
 @InternalApi
 public final class AuditingHandler implements InvocationHandler {
 
+    private static final Object[] NO_ARGUMENTS = {};
+
     private final CallCapture calls;
     private final Object target;
-    private final Map<Method, Plan> plans;
+    private final Map<Method, AuditedMethod> plans;
 
-    /** What to record for one audited method, prepared once. Immutable and thread-safe. */
-    @SuppressWarnings("ArrayRecordComponent") // internal, built once per method, never compared
-    public record Plan(
-            String eventName,
-            EventRW eventRW,
-            @Nullable EventType eventType,
-            EventCategory eventCategory,
-            @Nullable Expression resourceType,
-            @Nullable Expression resourceName,
-            boolean captureArgs,
-            boolean captureResult,
-            String[] parameterNames,
-            boolean[] ignored,
-            boolean[] sensitive) {}
-
-    private AuditingHandler(CallCapture calls, Object target, Map<Method, Plan> plans) {
+    private AuditingHandler(CallCapture calls, Object target, Map<Method, AuditedMethod> plans) {
         this.calls = calls;
         this.target = target;
         this.plans = plans;
     }
 
     public static AuditingHandler create(CallCapture calls, Class<?> type, Object target) {
-        Map<Method, Plan> plans = new HashMap<>();
+        Map<Method, AuditedMethod> plans = new HashMap<>();
         for (Method method : type.getMethods()) {
             trySetAccessible(method); // pass-through calls too, for interfaces that are not public
             Audited audited = method.getAnnotation(Audited.class);
@@ -74,50 +55,14 @@ public final class AuditingHandler implements InvocationHandler {
         }
     }
 
-    private static Plan plan(Class<?> type, Method method, @Nullable Method implementation, Audited audited) {
-        if (audited.eventType().length > 1) {
-            throw new IllegalArgumentException(
-                    "@Audited on " + type.getSimpleName() + "." + method.getName() + " gives more than one eventType");
+    private static AuditedMethod plan(Class<?> type, Method method, @Nullable Method implementation, Audited audited) {
+        AuditedMethod.Builder plan =
+                AuditedMethod.builder(method, audited).defaultEventName(type.getSimpleName() + "." + method.getName());
+        if (implementation != null) {
+            plan.parameterAnnotations(implementation.getParameterAnnotations());
         }
-        int n = method.getParameterCount();
-        String[] names = new String[n];
-        boolean[] ignored = new boolean[n];
-        boolean[] sensitive = new boolean[n];
-        Annotation[][] annotations = method.getParameterAnnotations();
-        Annotation[][] implAnnotations =
-                implementation == null ? new Annotation[n][0] : implementation.getParameterAnnotations();
-        java.lang.reflect.Parameter[] parameters = method.getParameters();
-        for (int i = 0; i < n; i++) {
-            names[i] = parameters[i].getName();
-            ignored[i] = has(annotations[i], AuditIgnore.class) || has(implAnnotations[i], AuditIgnore.class);
-            sensitive[i] = has(annotations[i], Sensitive.class) || has(implAnnotations[i], Sensitive.class);
-        }
-        String eventName =
-                audited.eventName().isBlank() ? type.getSimpleName() + "." + method.getName() : audited.eventName();
-        Expression resourceType = Expression.parse(audited.resourceType(), method);
-        Expression resourceName = Expression.parse(audited.resourceName(), method);
         trySetAccessible(method);
-        return new Plan(
-                eventName,
-                audited.eventRW(),
-                audited.eventType().length == 0 ? null : audited.eventType()[0],
-                audited.eventCategory(),
-                resourceType,
-                resourceName,
-                audited.captureArgs(),
-                audited.captureResult() && method.getReturnType() != void.class,
-                names,
-                ignored,
-                sensitive);
-    }
-
-    private static boolean has(Annotation[] annotations, Class<? extends Annotation> type) {
-        for (Annotation a : annotations) {
-            if (a.annotationType() == type) {
-                return true;
-            }
-        }
-        return false;
+        return plan.build();
     }
 
     private static void trySetAccessible(Method method) {
@@ -133,7 +78,7 @@ public final class AuditingHandler implements InvocationHandler {
         if (method.getDeclaringClass() == Object.class) {
             return objectMethod(proxy, method, args);
         }
-        Plan plan = plans.get(method);
+        AuditedMethod plan = plans.get(method);
         if (plan == null) {
             return call(method, args);
         }
@@ -148,8 +93,16 @@ public final class AuditingHandler implements InvocationHandler {
             failure = t;
             throw t;
         } finally {
-            calls.recordCall(
-                    plan, args == null ? new Object[0] : args, result, failure, start, System.nanoTime() - startNanos);
+            calls.record(
+                    plan,
+                    new Invocation(
+                            method,
+                            target,
+                            args == null ? NO_ARGUMENTS : args,
+                            result,
+                            failure,
+                            start,
+                            System.nanoTime() - startNanos));
         }
     }
 
@@ -176,19 +129,5 @@ public final class AuditingHandler implements InvocationHandler {
             case "toString" -> "ActionTrail proxy of " + target;
             default -> throw new UnsupportedOperationException(method.getName());
         };
-    }
-
-    /** Builds the request parameters of a call: each captured argument under its parameter name. */
-    public static Map<String, @Nullable Object> parameters(
-            Plan plan, @Nullable Object[] args, Snapshotter snapshotter) {
-        LinkedHashMap<String, @Nullable Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length && i < plan.parameterNames().length; i++) {
-            if (plan.ignored()[i]) {
-                continue;
-            }
-            String name = plan.parameterNames()[i];
-            out.put(name, plan.sensitive()[i] ? Snapshotter.REDACTED : snapshotter.snapshotNamed(name, args[i]));
-        }
-        return JsonTree.adoptRedacted(out, snapshotter.redaction());
     }
 }

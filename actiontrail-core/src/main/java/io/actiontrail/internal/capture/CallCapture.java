@@ -1,22 +1,29 @@
 package io.actiontrail.internal.capture;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.capture.AuditedMethod;
+import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.capture.Invocation;
+import io.actiontrail.capture.ResourceExpression;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.codec.JsonTree;
 import io.actiontrail.internal.codec.ModelAccess;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one finished call of an audited method into an event, by the method's {@link AuditingHandler.Plan}: the
+ * Turns one finished call of an audited method into an event, by the method's {@link AuditedMethod} plan: the
  * resource from its expressions, the arguments and result snapshotted and redacted, the failure as outcome and error.
- * The event goes to a {@link Recorder}; capture never calls back into the façade. Thread-safe.
+ * The event goes to a {@link Recorder}; capture never calls back into the façade. Backs both {@code ActionTrail.proxy}
+ * and the public {@link CallRecorder} integrations use. Thread-safe.
  */
 @InternalApi
-public final class CallCapture {
+public final class CallCapture implements CallRecorder {
 
     /** Where captured events go; implementations never throw and are thread-safe. */
     public interface Recorder {
@@ -37,40 +44,37 @@ public final class CallCapture {
         this.recorder = recorder;
     }
 
-    /** The time a call starts, from the configured clock. */
-    Instant now() {
+    @Override
+    public Instant now() {
         return clock.instant();
     }
 
-    /** Records one call of an audited method; never throws. */
-    void recordCall(
-            AuditingHandler.Plan plan,
-            @Nullable Object[] args,
-            @Nullable Object result,
-            @Nullable Throwable failure,
-            Instant start,
-            long elapsedNanos) {
+    @Override
+    public void record(AuditedMethod method, Invocation invocation) {
+        record(method, invocation, CallCapture::asBuilt);
+    }
+
+    @Override
+    public void record(AuditedMethod plan, Invocation call, Consumer<AuditEvent.Builder> customizer) {
         try {
             AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
-                    .eventTime(start)
+                    .eventTime(call.start())
                     .eventRW(plan.eventRW())
                     .eventType(plan.eventType())
                     .eventCategory(plan.eventCategory())
-                    .durationMs(elapsedNanos / 1_000_000);
-            boolean hasResult = failure == null;
-            if (plan.resourceType() != null
-                    && (hasResult || !plan.resourceType().usesResult())) {
-                b.resourceType(plan.resourceType().evaluate(args, result));
+                    .durationMs(call.elapsedNanos() / 1_000_000);
+            ResourceExpression resourceType = plan.resourceType();
+            if (resourceType != null && (call.succeeded() || !resourceType.usesResult())) {
+                b.resourceType(resourceType.evaluate(call));
             }
-            if (plan.resourceName() != null
-                    && (hasResult || !plan.resourceName().usesResult())) {
-                b.resourceName(plan.resourceName().evaluate(args, result));
+            ResourceExpression resourceName = plan.resourceName();
+            if (resourceName != null && (call.succeeded() || !resourceName.usesResult())) {
+                b.resourceName(resourceName.evaluate(call));
             }
-            Map<String, @Nullable Object> request =
-                    plan.captureArgs() ? AuditingHandler.parameters(plan, args, snapshotter) : null;
+            Map<String, @Nullable Object> request = plan.captureArgs() ? parameters(plan, call.arguments()) : null;
             Map<String, @Nullable Object> response = null;
-            if (plan.captureResult() && hasResult) {
-                Object snapshot = snapshotter.snapshot(result);
+            if (plan.captureResult() && call.succeeded()) {
+                Object snapshot = snapshotter.snapshot(call.result());
                 if (snapshot instanceof Map<?, ?>) {
                     @SuppressWarnings("unchecked")
                     Map<String, @Nullable Object> map = (Map<String, @Nullable Object>) snapshot;
@@ -81,13 +85,35 @@ public final class CallCapture {
                     response = JsonTree.adoptObject(wrapped);
                 }
             }
+            Throwable failure = call.failure();
             if (failure != null) {
                 b.failure(failure);
             }
             // the trees are snapshotted with this instance's limits and keys: the builder's setters would redo it
-            recorder.record(ModelAccess.get().parts(b, request, response, null).build());
+            ModelAccess.get().parts(b, request, response, null);
+            customizer.accept(b);
+            recorder.record(b.build());
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             recorder.failed(plan.eventName(), e);
         }
+    }
+
+    /** The customizer of an event the integration adds nothing to. */
+    private static void asBuilt(AuditEvent.Builder event) {
+        // nothing to add
+    }
+
+    /** Builds the request parameters of a call: each captured argument under its parameter name. */
+    private Map<String, @Nullable Object> parameters(AuditedMethod plan, @Nullable Object[] args) {
+        LinkedHashMap<String, @Nullable Object> out = new LinkedHashMap<>();
+        List<String> names = plan.parameterNames();
+        for (int i = 0; i < args.length && i < names.size(); i++) {
+            if (plan.isIgnored(i)) {
+                continue;
+            }
+            String name = names.get(i);
+            out.put(name, plan.isSensitive(i) ? REDACTED : snapshotter.snapshotNamed(name, args[i]));
+        }
+        return JsonTree.adoptRedacted(out, snapshotter.redaction());
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.actiontrail.AuditIgnore;
 import io.actiontrail.Sensitive;
+import io.actiontrail.capture.CallRecorder;
 import io.actiontrail.internal.Failures;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.codec.JsonTree;
@@ -67,7 +68,7 @@ import org.jspecify.annotations.Nullable;
 @InternalApi
 public final class Snapshotter {
 
-    static final String REDACTED = "<redacted>";
+    static final String REDACTED = CallRecorder.REDACTED;
     static final String CYCLE = "<cycle>";
     static final String DEPTH_LIMIT = "<depth limit>";
     static final String NODE_LIMIT = "<size limit>";

@@ -3,7 +3,6 @@ package io.actiontrail.spring.aop;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
-import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -46,7 +45,7 @@ public final class ActionTrailAopAutoConfiguration {
             Environment environment,
             ApplicationContext context) {
         return new AuditedAdvisor(
-                new AuditedMethodInterceptor(actionTrail, identities, Clock.systemUTC()),
+                new AuditedMethodInterceptor(actionTrail, identities),
                 controllersCapturedElsewhere(environment, context));
     }
 

@@ -5,18 +5,18 @@ import io.actiontrail.AuditContext;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Audited;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.capture.AuditedMethod;
+import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.capture.Invocation;
 import io.actiontrail.spring.AuditIdentityProvider;
+import io.actiontrail.spring.AuditedMethods;
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.MethodClassKey;
@@ -27,7 +27,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * through unchanged and recording never throws. Thread-safe.
  *
  * <p>What a call needs is prepared once per method and target class, as Spring's own method caches do: the most
- * specific method, its {@link AuditedPlan} (names, parsed expressions, which parameters are left out or redacted).
+ * specific method, its {@link AuditedMethod} (names, parsed expressions, which parameters are left out or redacted).
  * The {@link ActionTrail} is looked up on audited calls until it is found, then kept; the {@link AuditIdentityProvider}
  * is looked up on the first call that needs one and kept, its absence too (a provider registered after that call is
  * not seen), and asked for the identity on every call.
@@ -40,8 +40,6 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
      */
     static final int MAX_CALL_SITES = 4096;
 
-    private static final Logger log = LoggerFactory.getLogger(AuditedMethodInterceptor.class);
-
     /** Stands for "no provider" in {@link #identityProvider}, once looked up. */
     private static final AuditIdentityProvider NO_PROVIDER = () -> null;
 
@@ -50,33 +48,30 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
 
     private final ObjectProvider<ActionTrail> actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
-    private final Clock clock;
-    private final Map<Method, AuditedPlan> plans = new ConcurrentHashMap<>();
+    private final Map<Method, AuditedMethod> plans = new ConcurrentHashMap<>();
     private final Map<MethodClassKey, CallSite> callSites = new ConcurrentHashMap<>(256);
     private final int maxCallSites;
     private volatile @Nullable ActionTrail resolved;
     private volatile @Nullable AuditIdentityProvider identityProvider;
 
     /** What one (method, target class) records; {@code plan} is {@code null} when the method is not audited. */
-    private record CallSite(@Nullable AuditedPlan plan) {}
+    private record CallSite(@Nullable AuditedMethod plan) {}
 
     AuditedMethodInterceptor(
-            ObjectProvider<ActionTrail> actionTrail, ObjectProvider<AuditIdentityProvider> identities, Clock clock) {
-        this(actionTrail, identities, clock, MAX_CALL_SITES);
+            ObjectProvider<ActionTrail> actionTrail, ObjectProvider<AuditIdentityProvider> identities) {
+        this(actionTrail, identities, MAX_CALL_SITES);
     }
 
     /** Like the other constructor, keeping at most {@code maxCallSites} call sites. */
     AuditedMethodInterceptor(
             ObjectProvider<ActionTrail> actionTrail,
             ObjectProvider<AuditIdentityProvider> identities,
-            Clock clock,
             int maxCallSites) {
         if (maxCallSites < 0) {
             throw new IllegalArgumentException("maxCallSites must not be negative: " + maxCallSites);
         }
         this.actionTrail = actionTrail;
         this.identities = identities;
-        this.clock = clock;
         this.maxCallSites = maxCallSites;
     }
 
@@ -86,8 +81,8 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
      * @throws IllegalArgumentException if its {@code @Audited} is invalid
      */
     @Nullable
-    AuditedPlan plan(Method method) {
-        AuditedPlan plan = plans.get(method);
+    AuditedMethod plan(Method method) {
+        AuditedMethod plan = plans.get(method);
         if (plan != null) {
             return plan;
         }
@@ -95,7 +90,7 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
         if (audited == null) {
             return null;
         }
-        plan = AuditedPlan.of(method, audited);
+        plan = AuditedMethods.of(method, audited);
         plans.put(method, plan);
         return plan;
     }
@@ -106,7 +101,7 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
      * that method is not audited, or its {@code @Audited} is invalid (which fails the start-up already).
      */
     @Nullable
-    AuditedPlan plan(Method method, @Nullable Class<?> targetClass) {
+    AuditedMethod plan(Method method, @Nullable Class<?> targetClass) {
         MethodClassKey key = new MethodClassKey(method, targetClass);
         CallSite site = callSites.get(key);
         if (site == null) {
@@ -125,7 +120,7 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
 
     private CallSite prepare(Method method, @Nullable Class<?> targetClass) {
         Method specific = targetClass == null ? method : AopUtils.getMostSpecificMethod(method, targetClass);
-        AuditedPlan plan;
+        AuditedMethod plan;
         try {
             plan = plan(specific);
         } catch (RuntimeException e) {
@@ -137,11 +132,13 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        AuditedPlan plan = plan(invocation.getMethod(), target == null ? null : AopUtils.getTargetClass(target));
-        if (plan == null) {
+        AuditedMethod plan = plan(invocation.getMethod(), target == null ? null : AopUtils.getTargetClass(target));
+        ActionTrail trail = plan == null ? null : actionTrail();
+        if (plan == null || trail == null) {
             return invocation.proceed();
         }
-        Instant start = clock.instant();
+        CallRecorder calls = trail.callRecorder();
+        Instant start = calls.now();
         long t0 = System.nanoTime();
         Object result = null;
         Throwable failure = null;
@@ -152,66 +149,26 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
             failure = t;
             throw t;
         } finally {
-            record(plan, invocation.getArguments(), target, result, failure, start, System.nanoTime() - t0);
+            // never throws: a failure to build the event is counted by the recorder
+            calls.record(
+                    plan,
+                    new Invocation(
+                            plan.method(),
+                            target,
+                            invocation.getArguments(),
+                            result,
+                            failure,
+                            start,
+                            System.nanoTime() - t0),
+                    this::addIdentity);
         }
     }
 
-    private void record(
-            AuditedPlan plan,
-            @Nullable Object[] args,
-            @Nullable Object target,
-            @Nullable Object result,
-            @Nullable Throwable failure,
-            Instant start,
-            long nanos) {
-        try {
-            ActionTrail trail = actionTrail();
-            if (trail == null) {
-                return;
-            }
-            AuditEvent.Builder b = AuditEvent.builder(plan.eventName)
-                    .eventTime(start)
-                    .eventRW(plan.eventRW)
-                    .eventType(plan.eventType)
-                    .eventCategory(plan.eventCategory)
-                    .durationMs(nanos / 1_000_000);
-            plan.resources(b, args, target, result, failure == null);
-            if (plan.captureArgs) {
-                b.requestParameters(plan.parameters(args));
-            }
-            if (plan.captureResult && failure == null) {
-                b.responseElements(responseElements(result));
-            }
-            if (failure != null) {
-                b.failure(failure);
-            }
-            if (AuditContext.current().identity() == null) {
-                b.userIdentity(identity());
-            }
-            trail.record(b.build());
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("ActionTrail: recording {} failed", plan.eventName, e);
+    /** The caller's identity from the provider, for a call made outside any audit context that knows it. */
+    private void addIdentity(AuditEvent.Builder event) {
+        if (AuditContext.current().identity() == null) {
+            event.userIdentity(identity());
         }
-    }
-
-    /**
-     * Returns the response elements of a result as {@code ActionTrail.proxy} records them: an object's properties as
-     * they are, anything else (a scalar, a list, {@code null}) as {@code {"result": value}}.
-     */
-    static Map<String, ? extends @Nullable Object> responseElements(@Nullable Object result) {
-        // the snapshot rules live in core: let a builder apply them, then keep the object when the result is one
-        Map<String, @Nullable Object> wrapped = AuditEvent.builder("result")
-                .eventId("result")
-                .eventTime(Instant.EPOCH)
-                .responseElements(Collections.singletonMap("result", result))
-                .build()
-                .responseElements();
-        if (wrapped != null && wrapped.get("result") instanceof Map<?, ?> object) {
-            @SuppressWarnings("unchecked") // a snapshot's objects have string keys
-            Map<String, ? extends @Nullable Object> properties = (Map<String, ? extends @Nullable Object>) object;
-            return properties;
-        }
-        return wrapped == null ? Collections.singletonMap("result", null) : wrapped;
     }
 
     private @Nullable UserIdentity identity() {

@@ -4,7 +4,6 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
-import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -68,7 +67,7 @@ public final class ActionTrailWebMvcAutoConfiguration {
                 ActionTrailProperties properties,
                 ObjectProvider<AuditIdentityProvider> identities) {
             return new ControllerAuditInterceptor(
-                    actionTrail, identities, properties.getCapture().isReadMethods(), Clock.systemUTC());
+                    actionTrail, identities, properties.getCapture().isReadMethods());
         }
 
         @Bean

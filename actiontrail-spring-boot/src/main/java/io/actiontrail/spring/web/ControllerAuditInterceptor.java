@@ -9,14 +9,15 @@ import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.Sensitive;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.capture.AuditedMethod;
+import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.capture.Invocation;
 import io.actiontrail.spring.AuditIdentityProvider;
-import io.actiontrail.spring.aop.AuditExpression;
-import io.actiontrail.spring.aop.AuditedPlan;
+import io.actiontrail.spring.AuditedMethods;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +25,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -55,23 +59,19 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
     static final String CALL = ControllerAuditInterceptor.class.getName() + ".CALL";
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
+    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final ActionTrail actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
     private final boolean readMethods;
-    private final Clock clock;
     private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
 
     ControllerAuditInterceptor(
-            ActionTrail actionTrail,
-            ObjectProvider<AuditIdentityProvider> identities,
-            boolean readMethods,
-            Clock clock) {
+            ActionTrail actionTrail, ObjectProvider<AuditIdentityProvider> identities, boolean readMethods) {
         this.actionTrail = actionTrail;
         this.identities = identities;
         this.readMethods = readMethods;
-        this.clock = clock;
     }
 
     /** The state of one audited handler call, kept as a request attribute. Not thread-safe: one request. */
@@ -100,7 +100,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
     }
 
     /** What to record for one handler method, prepared once. Immutable and thread-safe. */
-    record HandlerPlan(@Nullable AuditedPlan audited, String eventName, boolean explicit) {}
+    record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean explicit) {}
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
@@ -126,7 +126,8 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                             ? current
                             : current.toBuilder().identity(identity).build())
                     .makeCurrent();
-            request.setAttribute(CALL, new Call(plan, method, clock.instant(), System.nanoTime(), scope));
+            request.setAttribute(
+                    CALL, new Call(plan, method, actionTrail.callRecorder().now(), System.nanoTime(), scope));
         } catch (RuntimeException e) {
             log.warn("ActionTrail: could not prepare the audit of {}", handler, e);
         }
@@ -140,7 +141,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         if (audited == null) {
             return new HandlerPlan(null, defaultName, false);
         }
-        return new HandlerPlan(AuditedPlan.of(method, audited, defaultName), defaultName, true);
+        return new HandlerPlan(AuditedMethods.of(method, audited, defaultName), defaultName, true);
     }
 
     @Override
@@ -151,7 +152,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         }
         request.removeAttribute(CALL);
         try {
-            actionTrail.record(event(call, request, response, ex));
+            record(call, request, response, ex);
         } catch (RuntimeException e) {
             log.warn("ActionTrail: recording {} failed", call.plan.eventName(), e);
         } finally {
@@ -159,52 +160,62 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         }
     }
 
-    private AuditEvent event(
-            Call call, HttpServletRequest request, HttpServletResponse response, @Nullable Exception ex) {
+    /**
+     * Records the call: an {@code @Audited} handler through the {@link CallRecorder}, as any audited method, with what
+     * HTTP adds (request parameters, status, outcome) applied last; any other handler as an event of its own.
+     */
+    private void record(Call call, HttpServletRequest request, HttpServletResponse response, @Nullable Exception ex) {
         HandlerPlan plan = call.plan;
-        AuditedPlan audited = plan.audited();
-        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
-        AuditEvent.Builder b = AuditEvent.builder(audited != null ? audited.eventName : plan.eventName())
-                .eventTime(call.start)
-                .durationMs((System.nanoTime() - call.startNanos) / 1_000_000);
-        if (audited != null) {
-            b.eventRW(audited.eventRW).eventType(audited.eventType).eventCategory(audited.eventCategory);
-        } else {
-            b.eventRW(read ? EventRW.READ : EventRW.WRITE);
-        }
+        AuditedMethod audited = plan.audited();
         Map<String, String> pathVariables = pathVariables(request);
-        @Nullable Object[] args = arguments(call, request, pathVariables);
         Throwable failure = ex != null ? ex : handledException(request);
         int status = ex != null ? statusOf(ex) : response.getStatus();
         boolean failed = ex != null || status >= 400;
-        if (audited != null) {
-            audited.resources(b, args, call.handler.getBean(), call.result, !failed);
-            if (audited.captureResult && !failed && call.result != null) {
-                b.responseElements(Map.of("result", call.result));
+        boolean captureArgs = audited == null || audited.captureArgs();
+        Consumer<AuditEvent.Builder> http = b -> {
+            if (captureArgs) {
+                b.requestParameters(requestParameters(call, request, pathVariables));
             }
-        }
-        if (audited == null || audited.captureArgs) {
-            b.requestParameters(requestParameters(call, request, pathVariables));
-        }
-        if (failed) {
-            if (failure != null) {
-                b.failure(failure);
+            if (failed) {
+                b.responseElements(null); // an error answer is no result
+                if (failure != null) {
+                    b.failure(failure);
+                } else {
+                    b.errorCode(errorCode(status)).errorMessage("HTTP " + status + " " + reason(status));
+                }
+                b.outcome(
+                        status == 401 || status == 403 || (failure != null && isDenial(failure))
+                                ? Outcome.DENIED
+                                : Outcome.FAILURE);
             } else {
-                b.errorCode(errorCode(status)).errorMessage("HTTP " + status + " " + reason(status));
+                b.outcome(Outcome.SUCCESS);
             }
-            b.outcome(
-                    status == 401 || status == 403 || (failure != null && isDenial(failure))
-                            ? Outcome.DENIED
-                            : Outcome.FAILURE);
-        } else {
-            b.outcome(Outcome.SUCCESS);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("httpMethod", request.getMethod());
+            extra.put("path", request.getRequestURI());
+            extra.put("httpStatus", status);
+            b.additionalEventData(extra);
+        };
+        long elapsed = System.nanoTime() - call.startNanos;
+        if (audited != null) {
+            Invocation invocation = new Invocation(
+                    audited.method(),
+                    call.handler.getBean(),
+                    arguments(call, request, pathVariables),
+                    failed ? null : call.result,
+                    failed ? failure : null,
+                    call.start,
+                    elapsed);
+            actionTrail.callRecorder().record(audited, invocation, http);
+            return;
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("httpMethod", request.getMethod());
-        extra.put("path", request.getRequestURI());
-        extra.put("httpStatus", status);
-        b.additionalEventData(extra);
-        return b.build();
+        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
+                .eventTime(call.start)
+                .durationMs(elapsed / 1_000_000)
+                .eventRW(read ? EventRW.READ : EventRW.WRITE);
+        http.accept(b);
+        actionTrail.record(b.build());
     }
 
     private static boolean isDenial(Throwable failure) {
@@ -264,7 +275,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         @Nullable Object[] args = new Object[parameters.length];
         for (int i = 0; i < parameters.length; i++) {
             MethodParameter p = parameters[i];
-            p.initParameterNameDiscovery(AuditExpression.PARAMETER_NAMES);
+            p.initParameterNameDiscovery(PARAMETER_NAMES);
             PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
             RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
             if (pathVariable != null) {
@@ -296,7 +307,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         boolean bodySensitive = false;
         boolean bodyIgnored = false;
         for (MethodParameter p : parameters) {
-            p.initParameterNameDiscovery(AuditExpression.PARAMETER_NAMES);
+            p.initParameterNameDiscovery(PARAMETER_NAMES);
             String name = null;
             PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
             RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
@@ -322,7 +333,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
             }
         });
         if (call.hasBody && !bodyIgnored) {
-            out.put(bodyName != null ? bodyName : "body", bodySensitive ? AuditedPlan.REDACTED : call.body);
+            out.put(bodyName != null ? bodyName : "body", bodySensitive ? CallRecorder.REDACTED : call.body);
         }
         return out;
     }
@@ -334,7 +345,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
             java.util.Set<String> ignored,
             java.util.Set<String> sensitive) {
         if (!ignored.contains(key)) {
-            out.put(key, sensitive.contains(key) ? AuditedPlan.REDACTED : value);
+            out.put(key, sensitive.contains(key) ? CallRecorder.REDACTED : value);
         }
     }
 

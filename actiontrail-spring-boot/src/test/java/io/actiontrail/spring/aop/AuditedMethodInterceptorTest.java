@@ -17,7 +17,6 @@ import io.actiontrail.spring.TestAutoConfigurations;
 import io.actiontrail.test.InMemoryAuditSink;
 import io.actiontrail.trail.Trail;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -299,10 +298,7 @@ class AuditedMethodInterceptorTest {
             DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
             beans.registerSingleton("actionTrail", actionTrail);
             AuditedMethodInterceptor interceptor = new AuditedMethodInterceptor(
-                    beans.getBeanProvider(ActionTrail.class),
-                    beans.getBeanProvider(AuditIdentityProvider.class),
-                    Clock.systemUTC(),
-                    2);
+                    beans.getBeanProvider(ActionTrail.class), beans.getBeanProvider(AuditIdentityProvider.class), 2);
             List<Greeter> greeters = new ArrayList<>();
             for (Greeter target : List.of(new EnglishGreeter(), new FrenchGreeter(), new PlainGreeter())) {
                 ProxyFactory factory = new ProxyFactory(target);

@@ -1,6 +1,5 @@
-package io.actiontrail.internal.capture;
+package io.actiontrail.capture;
 
-import io.actiontrail.internal.InternalApi;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -13,12 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A resource expression of {@link Audited}: a literal, or a property path over the call such as {@code #order.id},
+ * A resource expression of {@code @Audited} in core's language ({@link ExpressionLanguage#standard()}): a literal, or a property path over the call such as {@code #order.id},
  * {@code #args[0].id}, {@code #p0}, {@code #result.items[0].sku}. Parsed and checked once per method; evaluation
  * never throws. Immutable and thread-safe.
  */
-@InternalApi
-public final class Expression {
+final class StandardExpression implements ResourceExpression {
 
     private static final Map<Class<?>, Map<String, Accessor>> ACCESSORS = new ConcurrentHashMap<>();
 
@@ -27,7 +25,7 @@ public final class Expression {
     private final int argIndex; // -1 for #result
     private final List<Object> path; // String property names and Integer indexes
 
-    private Expression(String source, @Nullable String literal, int argIndex, List<Object> path) {
+    private StandardExpression(String source, @Nullable String literal, int argIndex, List<Object> path) {
         this.source = source;
         this.literal = literal;
         this.argIndex = argIndex;
@@ -35,16 +33,16 @@ public final class Expression {
     }
 
     /**
-     * Parses an expression for {@code method}; returns {@code null} for an empty one.
+     * Parses the {@code attribute} expression of {@code method}; returns {@code null} for an empty one.
      *
      * @throws IllegalArgumentException if the expression is malformed or names no parameter of the method
      */
-    static @Nullable Expression parse(String source, Method method) {
+    static @Nullable StandardExpression parse(String source, Method method, String attribute) {
         if (source.isEmpty()) {
             return null;
         }
         if (!source.startsWith("#")) {
-            return new Expression(source, source, 0, List.of());
+            return new StandardExpression(source, source, 0, List.of());
         }
         int i = 1;
         int start = i;
@@ -53,29 +51,30 @@ public final class Expression {
         }
         String root = source.substring(start, i);
         if (root.isEmpty()) {
-            throw invalid(source, method, "expected a name after '#'");
+            throw invalid(source, method, attribute, "expected a name after '#'");
         }
         List<Object> path = new ArrayList<>();
         int argIndex;
         if (root.equals("result")) {
             if (method.getReturnType() == void.class) {
-                throw invalid(source, method, "#result is used but the method returns void");
+                throw invalid(source, method, attribute, "#result is used but the method returns void");
             }
             argIndex = -1;
         } else if (root.equals("args")) {
             if (i >= source.length() || source.charAt(i) != '[') {
-                throw invalid(source, method, "#args must be indexed, as in #args[0]");
+                throw invalid(source, method, attribute, "#args must be indexed, as in #args[0]");
             }
             int close = source.indexOf(']', i);
-            argIndex = index(source, method, i, close);
+            argIndex = index(source, method, attribute, i, close);
             i = close + 1;
         } else if (root.matches("[pa]\\d+")) {
             argIndex = Integer.parseInt(root.substring(1));
         } else {
-            argIndex = parameterIndex(root, method, source);
+            argIndex = parameterIndex(root, method, attribute, source);
         }
         if (argIndex >= method.getParameterCount()) {
-            throw invalid(source, method, "the method has only " + method.getParameterCount() + " parameters");
+            throw invalid(
+                    source, method, attribute, "the method has only " + method.getParameterCount() + " parameters");
         }
         while (i < source.length()) {
             char c = source.charAt(i);
@@ -85,36 +84,36 @@ public final class Expression {
                     i++;
                 }
                 if (s == i) {
-                    throw invalid(source, method, "expected a property name after '.'");
+                    throw invalid(source, method, attribute, "expected a property name after '.'");
                 }
                 path.add(source.substring(s, i));
             } else if (c == '[') {
                 int close = source.indexOf(']', i);
-                path.add(index(source, method, i, close));
+                path.add(index(source, method, attribute, i, close));
                 i = close + 1;
             } else {
-                throw invalid(source, method, "unexpected '" + c + "' at position " + i);
+                throw invalid(source, method, attribute, "unexpected '" + c + "' at position " + i);
             }
         }
-        return new Expression(source, null, argIndex, List.copyOf(path));
+        return new StandardExpression(source, null, argIndex, List.copyOf(path));
     }
 
-    private static int index(String source, Method method, int open, int close) {
+    private static int index(String source, Method method, String attribute, int open, int close) {
         if (close < 0) {
-            throw invalid(source, method, "missing ']'");
+            throw invalid(source, method, attribute, "missing ']'");
         }
         try {
             int index = Integer.parseInt(source.substring(open + 1, close).trim());
             if (index < 0) {
-                throw invalid(source, method, "negative index");
+                throw invalid(source, method, attribute, "negative index");
             }
             return index;
         } catch (NumberFormatException e) {
-            throw invalid(source, method, "index must be a number");
+            throw invalid(source, method, attribute, "index must be a number");
         }
     }
 
-    private static int parameterIndex(String name, Method method, String source) {
+    private static int parameterIndex(String name, Method method, String attribute, String source) {
         Parameter[] parameters = method.getParameters();
         for (int p = 0; p < parameters.length; p++) {
             if (parameters[p].getName().equals(name)) {
@@ -125,6 +124,7 @@ public final class Expression {
         throw invalid(
                 source,
                 method,
+                attribute,
                 "no parameter named '" + name + "'"
                         + (namesKnown
                                 ? ""
@@ -132,22 +132,23 @@ public final class Expression {
                                         + " #args[N]"));
     }
 
-    private static IllegalArgumentException invalid(String source, Method method, String why) {
-        return new IllegalArgumentException("invalid @Audited expression '" + source + "' on "
-                + method.getDeclaringClass().getSimpleName() + "." + method.getName() + ": " + why);
+    private static IllegalArgumentException invalid(String source, Method method, String attribute, String why) {
+        return new IllegalArgumentException("invalid @Audited " + attribute + " expression '" + source + "' on "
+                + method.getDeclaringClass().getName() + "." + method.getName() + ": " + why);
     }
 
+    @Override
     public boolean usesResult() {
         return literal == null && argIndex < 0;
     }
 
-    /** Evaluates the expression; {@code null} when a step meets null, or a placeholder when a step fails. */
-    @Nullable
-    public String evaluate(@Nullable Object[] args, @Nullable Object result) {
+    @Override
+    public @Nullable String evaluate(Invocation invocation) {
         if (literal != null) {
             return literal;
         }
-        Object value = argIndex < 0 ? result : args[argIndex];
+        @Nullable Object[] args = invocation.arguments();
+        Object value = argIndex < 0 ? invocation.result() : argIndex < args.length ? args[argIndex] : null;
         try {
             for (Object step : path) {
                 if (value == null) {

@@ -1,4 +1,4 @@
-package io.actiontrail.internal.capture;
+package io.actiontrail.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,18 +35,23 @@ class ExpressionTest {
         throw new IllegalArgumentException(name);
     }
 
-    private static Expression parse(String source, String methodName) {
-        return Objects.requireNonNull(Expression.parse(source, method(methodName)), source);
+    /** A finished call of {@code update} with these arguments and result: the expressions read only those. */
+    private static Invocation call(@Nullable Object[] args, @Nullable Object result) {
+        return new Invocation(method("update"), null, args, result, null, java.time.Instant.EPOCH, 0);
+    }
+
+    private static StandardExpression parse(String source, String methodName) {
+        return Objects.requireNonNull(StandardExpression.parse(source, method(methodName), "resourceName"), source);
     }
 
     private static @Nullable String onUpdate(String source, @Nullable Order order) {
-        return parse(source, "update").evaluate(new @Nullable Object[] {order, "note"}, null);
+        return parse(source, "update").evaluate(call(new @Nullable Object[] {order, "note"}, null));
     }
 
     private static @Nullable String onTag(String source) {
         Map<String, Object> attributes = Map.of("region", "eu-1", "size", 3);
         Object[] args = {List.of("id-0", "id-1"), new String[] {"c-0"}, attributes};
-        return parse(source, "tag").evaluate(args, null);
+        return parse(source, "tag").evaluate(call(args, null));
     }
 
     private static final Order ORDER = new Order("o-1", List.of(new Line("sku-9", 2)));
@@ -55,14 +60,15 @@ class ExpressionTest {
 
     @Test
     void emptyExpressionParsesToNothing() {
-        assertThat(Expression.parse("", method("update"))).isNull();
+        assertThat(StandardExpression.parse("", method("update"), "resourceName"))
+                .isNull();
     }
 
     @Test
     void textWithoutHashIsALiteral() {
-        Expression literal = parse("Order", "update");
+        StandardExpression literal = parse("Order", "update");
 
-        assertThat(literal.evaluate(new Object[] {ORDER, "n"}, null)).isEqualTo("Order");
+        assertThat(literal.evaluate(call(new Object[] {ORDER, "n"}, null))).isEqualTo("Order");
         assertThat(literal.usesResult()).isFalse();
         assertThat(literal).hasToString("Order");
     }
@@ -84,10 +90,10 @@ class ExpressionTest {
 
     @Test
     void resultIsTheReturnValue() {
-        Expression expression = parse("#result.id", "update");
+        StandardExpression expression = parse("#result.id", "update");
 
         assertThat(expression.usesResult()).isTrue();
-        assertThat(expression.evaluate(new Object[] {ORDER, "n"}, new Order("o-2", List.of())))
+        assertThat(expression.evaluate(call(new Object[] {ORDER, "n"}, new Order("o-2", List.of()))))
                 .isEqualTo("o-2");
     }
 
@@ -140,7 +146,7 @@ class ExpressionTest {
         assertThat(onUpdate("#order.id", null)).isNull();
         assertThat(onUpdate("#order", null)).isNull();
         assertThat(onUpdate("#order.customer.name", ORDER)).isNull();
-        assertThat(parse("#result.id", "update").evaluate(new Object[] {ORDER, "n"}, null))
+        assertThat(parse("#result.id", "update").evaluate(call(new Object[] {ORDER, "n"}, null)))
                 .isNull();
     }
 
@@ -191,7 +197,7 @@ class ExpressionTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("invalidExpressions")
     void invalidExpressionFailsFastNamingTheExpression(String source, String methodName, String why) {
-        assertThatThrownBy(() -> Expression.parse(source, method(methodName)))
+        assertThatThrownBy(() -> StandardExpression.parse(source, method(methodName), "resourceName"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + source + "'")
                 .hasMessageContaining("Calls." + methodName)

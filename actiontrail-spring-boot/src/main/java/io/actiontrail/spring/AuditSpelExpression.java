@@ -1,5 +1,7 @@
-package io.actiontrail.spring.aop;
+package io.actiontrail.spring;
 
+import io.actiontrail.capture.Invocation;
+import io.actiontrail.capture.ResourceExpression;
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.ConstructorResolver;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
@@ -42,9 +42,7 @@ import org.springframework.expression.spel.support.StandardTypeLocator;
  * compiled to bytecode once they have run a while ({@link SpelCompilerMode#MIXED}), and fall back to interpretation
  * when the compiled form fails, for instance on a {@code null} on the way or another runtime type.
  */
-public final class AuditExpression {
-
-    public static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+final class AuditSpelExpression implements ResourceExpression {
 
     // the defaults of a StandardEvaluationContext, made once: each evaluation context would otherwise build its own,
     // and a new ReflectivePropertyAccessor starts with empty caches, so every call looked the getters up again
@@ -62,7 +60,7 @@ public final class AuditExpression {
 
     private final @Nullable TypeLocator types;
 
-    private AuditExpression(
+    private AuditSpelExpression(
             String source,
             @Nullable String literal,
             @Nullable Expression expression,
@@ -83,12 +81,12 @@ public final class AuditExpression {
      * @throws IllegalArgumentException if the expression is malformed, names no parameter of the method, or uses
      *     {@code #result} on a method returning void
      */
-    static @Nullable AuditExpression parse(String source, Method method, String attribute) {
+    static @Nullable AuditSpelExpression parse(String source, Method method, String attribute) {
         if (source.isEmpty()) {
             return null;
         }
         if (!source.startsWith("#")) {
-            return new AuditExpression(source, source, null, false, Map.of(), null);
+            return new AuditSpelExpression(source, source, null, false, Map.of(), null);
         }
         ClassLoader loader = method.getDeclaringClass().getClassLoader();
         Expression expression;
@@ -103,7 +101,7 @@ public final class AuditExpression {
             collectVariables(spel.getAST(), variables);
         }
         Map<String, Integer> arguments = new HashMap<>();
-        String[] names = PARAMETER_NAMES.getParameterNames(method);
+        String[] names = AuditedMethods.PARAMETER_NAMES.getParameterNames(method);
         for (int i = 0; i < method.getParameterCount(); i++) {
             if (names != null) {
                 arguments.put(names[i], i);
@@ -126,7 +124,7 @@ public final class AuditExpression {
         if (usesResult && method.getReturnType() == void.class) {
             throw invalid(method, attribute, source, "#result is used but the method returns void");
         }
-        return new AuditExpression(
+        return new AuditSpelExpression(
                 source, null, expression, usesResult, Map.copyOf(arguments), new StandardTypeLocator(loader));
     }
 
@@ -145,14 +143,13 @@ public final class AuditExpression {
                 + method.getDeclaringClass().getName() + "." + method.getName() + " is invalid: " + why);
     }
 
-    /** Returns whether the expression reads the return value, which an exception leaves absent. */
-    boolean usesResult() {
+    @Override
+    public boolean usesResult() {
         return usesResult;
     }
 
-    /** Evaluates the expression; never throws. */
-    @Nullable
-    String evaluate(Method method, @Nullable Object[] args, @Nullable Object target, @Nullable Object result) {
+    @Override
+    public @Nullable String evaluate(Invocation call) {
         if (literal != null) {
             return literal;
         }
@@ -160,7 +157,9 @@ public final class AuditExpression {
             return null;
         }
         try {
-            Object value = expression.getValue(new CallContext(this, new Root(method, args, target), args, result));
+            @Nullable Object[] args = call.arguments();
+            Object value = expression.getValue(
+                    new CallContext(this, new Root(call.method(), args, call.target()), args, call.result()));
             return value == null ? null : String.valueOf(value);
         } catch (EvaluationException | IllegalStateException e) {
             return null; // a null on the way, as in #result.id with a null result
@@ -182,7 +181,7 @@ public final class AuditExpression {
         private final @Nullable Object[] args;
         private final @Nullable Object result;
 
-        CallContext(AuditExpression expression, Root root, @Nullable Object[] args, @Nullable Object result) {
+        CallContext(AuditSpelExpression expression, Root root, @Nullable Object[] args, @Nullable Object result) {
             super(root);
             this.arguments = expression.arguments;
             this.args = args;
