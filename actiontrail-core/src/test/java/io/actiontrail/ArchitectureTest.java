@@ -8,6 +8,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.conditions.ArchConditions;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.actiontrail.internal.InternalApi;
@@ -126,6 +127,10 @@ class ArchitectureTest {
                 .areNotAnonymousClasses()
                 .should()
                 .haveModifier(JavaModifier.FINAL)
+                .orShould(ArchConditions.be(DescribedPredicate.describe(
+                        "an abstract base of the sink SPI",
+                        c -> c.getModifiers().contains(JavaModifier.ABSTRACT)
+                                && c.getPackageName().equals("io.actiontrail.sink"))))
                 .check(CORE);
     }
 }

@@ -2,9 +2,9 @@ package io.actiontrail.sink.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
-import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +62,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
  */
-public final class OpenSearchAuditSink implements AuditSink {
+public final class OpenSearchAuditSink extends AbstractAuditSink {
 
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "opensearch";
@@ -81,23 +81,17 @@ public final class OpenSearchAuditSink implements AuditSink {
     static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,200}");
 
     private final OpenSearchConnection connection;
-    private final boolean ownsConnection;
     private final String index;
-    private final String name;
-    private final Batching batching;
     private final boolean installTemplate;
     private final int shards;
     private final @Nullable Integer replicas;
     private final @Nullable String refresh;
     private volatile boolean templateInstalled;
-    private volatile boolean closed;
 
     private OpenSearchAuditSink(Builder builder, OpenSearchConnection connection, boolean ownsConnection) {
+        super("OpenSearch sink", builder, ownsConnection ? connection::close : () -> {});
         this.connection = connection;
-        this.ownsConnection = ownsConnection;
         this.index = builder.index;
-        this.name = builder.name;
-        this.batching = builder.batching;
         this.installTemplate = builder.installTemplate;
         this.shards = builder.shards;
         this.replicas = builder.replicas;
@@ -129,9 +123,7 @@ public final class OpenSearchAuditSink implements AuditSink {
     @Override
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
-        if (closed) {
-            throw new IllegalStateException("OpenSearch sink '" + name + "' is closed; write() after close()");
-        }
+        checkOpen();
         ensureTemplate();
         Settled settled = new Settled();
         Map<String, Failure> retry = new LinkedHashMap<>();
@@ -327,39 +319,15 @@ public final class OpenSearchAuditSink implements AuditSink {
     }
 
     @Override
-    public Batching batching() {
-        return batching;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Closes the connection if the sink created it. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (ownsConnection) {
-            connection.close();
-        }
-    }
-
-    @Override
     public String toString() {
-        return "OpenSearchAuditSink{name=" + name + ", " + connection + ", index=" + index + '}';
+        return "OpenSearchAuditSink{name=" + name() + ", " + connection + ", index=" + index + '}';
     }
 
     /** Builds an {@link OpenSearchAuditSink}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends AbstractAuditSink.Builder<Builder> {
         private final @Nullable OpenSearchConnection connection;
         private final OpenSearchConnection.@Nullable Builder connectionBuilder;
         private String index = DEFAULT_INDEX;
-        private String name = DEFAULT_NAME;
-        private Batching batching = DEFAULT_BATCHING;
         private boolean installTemplate = true;
         private int shards = DEFAULT_SHARDS;
         private @Nullable Integer replicas;
@@ -367,6 +335,7 @@ public final class OpenSearchAuditSink implements AuditSink {
 
         private Builder(
                 @Nullable OpenSearchConnection connection, OpenSearchConnection.@Nullable Builder connectionBuilder) {
+            super(DEFAULT_NAME, DEFAULT_BATCHING);
             this.connection = connection;
             this.connectionBuilder = connectionBuilder;
         }
@@ -383,22 +352,6 @@ public final class OpenSearchAuditSink implements AuditSink {
                                 + index + "'");
             }
             this.index = index;
-            return this;
-        }
-
-        /** Sets the name in status, metrics and logs; defaults to {@value #DEFAULT_NAME}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
-            }
-            this.name = name.strip();
-            return this;
-        }
-
-        /** Sets how events are grouped into {@code _bulk} requests; defaults to {@link #DEFAULT_BATCHING}. */
-        public Builder batching(Batching batching) {
-            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 

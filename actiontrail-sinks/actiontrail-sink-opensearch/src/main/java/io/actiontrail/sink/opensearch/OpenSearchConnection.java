@@ -1,6 +1,7 @@
 package io.actiontrail.sink.opensearch;
 
 import io.actiontrail.transport.http.HttpTransport;
+import io.actiontrail.transport.http.TransportLease;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,16 +38,15 @@ public final class OpenSearchConnection implements AutoCloseable {
     private final HttpUrl baseUrl;
     private final @Nullable String authorization;
     private final String authDescription;
+    private final TransportLease lease;
     private final HttpTransport transport;
-    private final boolean ownsTransport;
-    private volatile boolean closed;
 
-    private OpenSearchConnection(Builder builder, HttpTransport transport, boolean ownsTransport) {
+    private OpenSearchConnection(Builder builder, TransportLease lease) {
         this.baseUrl = builder.baseUrl;
         this.authorization = builder.authorization;
         this.authDescription = builder.authDescription;
-        this.transport = transport;
-        this.ownsTransport = ownsTransport;
+        this.lease = lease;
+        this.transport = lease.transport();
     }
 
     /**
@@ -96,13 +96,7 @@ public final class OpenSearchConnection implements AutoCloseable {
     /** Closes the transport if this connection created it; a borrowed one stays open. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (ownsTransport) {
-            transport.close();
-        }
+        lease.close();
     }
 
     @Override
@@ -160,14 +154,13 @@ public final class OpenSearchConnection implements AutoCloseable {
         /** Returns the connection. */
         public OpenSearchConnection build() {
             HttpTransport given = transport;
-            return given != null
-                    ? new OpenSearchConnection(this, given, false)
-                    : new OpenSearchConnection(
-                            this,
-                            HttpTransport.builder()
+            return new OpenSearchConnection(
+                    this,
+                    given != null
+                            ? TransportLease.of(given)
+                            : TransportLease.owning(HttpTransport.builder()
                                     .callTimeout(DEFAULT_CALL_TIMEOUT)
-                                    .build(),
-                            true);
+                                    .build()));
         }
     }
 }

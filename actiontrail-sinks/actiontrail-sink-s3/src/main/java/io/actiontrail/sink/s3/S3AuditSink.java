@@ -2,9 +2,9 @@ package io.actiontrail.sink.s3;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
-import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import java.io.ByteArrayOutputStream;
@@ -80,7 +80,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * <p>Over 500 lines because of its builder, which checks and documents each S3 setting (encryption, storage class,
  * Object Lock, key layout) where users read it; writing an object is the smaller part.
  */
-public final class S3AuditSink implements AuditSink {
+public final class S3AuditSink extends AbstractAuditSink {
 
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "s3";
@@ -116,30 +116,24 @@ public final class S3AuditSink implements AuditSink {
     public static final String CONTENT_TYPE = "application/gzip";
 
     private final S3Client client;
-    private final boolean ownsClient;
     private final String bucket;
     private final ObjectKeys keys;
-    private final String name;
     private final @Nullable String serviceName;
     private final @Nullable String region;
-    private final Batching batching;
     private final @Nullable ServerSideEncryption serverSideEncryption;
     private final @Nullable String kmsKeyId;
     private final @Nullable String storageClass;
     private final @Nullable ObjectLockMode objectLockMode;
     private final @Nullable Duration objectLockRetention;
     private final Clock clock;
-    private volatile boolean closed;
 
     private S3AuditSink(Builder builder, S3Client client, boolean ownsClient) {
+        super("S3 sink", builder, ownsClient ? client::close : () -> {});
         this.client = client;
-        this.ownsClient = ownsClient;
         this.bucket = builder.bucket;
         this.keys = new ObjectKeys(builder.prefix);
-        this.name = builder.name;
         this.serviceName = builder.serviceName;
         this.region = builder.region;
-        this.batching = builder.batching;
         this.serverSideEncryption = builder.serverSideEncryption;
         this.kmsKeyId = builder.kmsKeyId;
         this.storageClass = builder.storageClass;
@@ -176,9 +170,7 @@ public final class S3AuditSink implements AuditSink {
     @Override
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
-        if (closed) {
-            throw new IllegalStateException("S3 sink '" + name + "' is closed; write() after close()");
-        }
+        checkOpen();
         for (Map.Entry<Partition, List<AuditRecord>> part : partition(batch).entrySet()) {
             put(part.getKey(), part.getValue());
         }
@@ -271,18 +263,6 @@ public final class S3AuditSink implements AuditSink {
         }
     }
 
-    /** Returns the batching given to the builder: by default 60 s linger or 64 MiB, whichever comes first. */
-    @Override
-    public Batching batching() {
-        return batching;
-    }
-
-    /** Returns the name given to the builder, {@value #DEFAULT_NAME} by default. */
-    @Override
-    public String name() {
-        return name;
-    }
-
     /** Returns the bucket the sink writes to. */
     public String bucket() {
         return bucket;
@@ -293,21 +273,9 @@ public final class S3AuditSink implements AuditSink {
         return keys.root();
     }
 
-    /** Closes the client if the sink created it; a borrowed client stays open. Closing again does nothing. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (ownsClient) {
-            client.close();
-        }
-    }
-
     @Override
     public String toString() {
-        return "S3AuditSink{" + name + ", s3://" + bucket + "/" + keys.root() + '}';
+        return "S3AuditSink{" + name() + ", s3://" + bucket + "/" + keys.root() + '}';
     }
 
     private record Partition(String serviceName, String region, LocalDate day) {}
@@ -370,15 +338,13 @@ public final class S3AuditSink implements AuditSink {
      * Builds an {@link S3AuditSink}. Every setting has a plain type (text, number, {@link Duration}), so configuration
      * properties map onto it one to one. Not thread-safe.
      */
-    public static final class Builder {
+    public static final class Builder extends AbstractAuditSink.Builder<Builder> {
         private final @Nullable S3Client client;
         private final @Nullable S3Connection connection;
         private final String bucket;
-        private String name = DEFAULT_NAME;
         private String prefix = "";
         private @Nullable String serviceName;
         private @Nullable String region;
-        private Batching batching = DEFAULT_BATCHING;
         private @Nullable ServerSideEncryption serverSideEncryption;
         private @Nullable String kmsKeyId;
         private @Nullable String storageClass;
@@ -387,6 +353,7 @@ public final class S3AuditSink implements AuditSink {
         private Clock clock = Clock.systemUTC();
 
         private Builder(@Nullable S3Client client, @Nullable S3Connection connection, String bucket) {
+            super(DEFAULT_NAME, DEFAULT_BATCHING);
             Objects.requireNonNull(bucket, "bucket");
             if (bucket.isBlank() || !bucket.equals(bucket.strip()) || bucket.contains("/")) {
                 throw new IllegalArgumentException(
@@ -395,16 +362,6 @@ public final class S3AuditSink implements AuditSink {
             this.client = client;
             this.connection = connection;
             this.bucket = bucket;
-        }
-
-        /**
-         * Sets the sink's name, its key in the trail's status; defaults to {@value S3AuditSink#DEFAULT_NAME}.
-         *
-         * @throws IllegalArgumentException if it is blank
-         */
-        public Builder name(String name) {
-            this.name = Checks.requireText(name, "name");
-            return this;
         }
 
         /**
@@ -442,20 +399,17 @@ public final class S3AuditSink implements AuditSink {
         }
 
         /**
-         * Sets how events are grouped into objects; defaults to {@link S3AuditSink#DEFAULT_BATCHING}. A longer linger
-         * means fewer, larger objects; a batch is compressed in memory, typically to a tenth of its
-         * {@link Batching#maxBytes() maxBytes}.
-         *
-         * @throws IllegalArgumentException if its byte limit is above {@link S3AuditSink#MAX_BATCH_BYTES_LIMIT}
+         * Takes batching whose byte limit is at most {@link S3AuditSink#MAX_BATCH_BYTES_LIMIT}: a batch is compressed
+         * in memory, typically to a tenth of its {@link Batching#maxBytes() maxBytes}. The default is
+         * {@link S3AuditSink#DEFAULT_BATCHING}; a longer linger means fewer, larger objects.
          */
-        public Builder batching(Batching batching) {
-            Objects.requireNonNull(batching, "batching");
+        @Override
+        protected Batching check(Batching batching) {
             if (batching.maxBytes() > MAX_BATCH_BYTES_LIMIT) {
                 throw new IllegalArgumentException(
                         "batching.maxBytes must be at most " + MAX_BATCH_BYTES_LIMIT + ": " + batching.maxBytes());
             }
-            this.batching = batching;
-            return this;
+            return batching;
         }
 
         /**

@@ -3,9 +3,9 @@ package io.actiontrail.sink.sls;
 import io.actiontrail.InvalidSettingException;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
-import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpAuditSink;
 import io.actiontrail.transport.http.HttpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,7 +84,7 @@ import org.jspecify.annotations.Nullable;
  * service's own error codes, and a failure must say which events of the batch were settled so far — one protocol,
  * read in one place.
  */
-public final class SlsAuditSink implements AuditSink {
+public final class SlsAuditSink extends HttpAuditSink {
 
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "sls";
@@ -156,15 +156,10 @@ public final class SlsAuditSink implements AuditSink {
     private final String source;
     private final List<Map.Entry<String, String>> tags;
     private final Compression compression;
-    private final HttpTransport transport;
-    private final boolean ownsTransport;
-    private final String name;
-    private final Batching batching;
     private final int maxRequestBytes;
     private final int headerSize;
     private final String packIdPrefix;
     private final AtomicLong packIds = new AtomicLong();
-    private volatile boolean closed;
 
     /**
      * What the write in progress settled: the events delivered, and the ones refused for good. Cleared before and
@@ -175,8 +170,8 @@ public final class SlsAuditSink implements AuditSink {
 
     private final Map<String, Refusal> refused = new LinkedHashMap<>();
 
-    private SlsAuditSink(
-            Builder builder, Supplier<SlsCredentials> credentials, HttpTransport transport, boolean ownsTransport) {
+    private SlsAuditSink(Builder builder, Supplier<SlsCredentials> credentials) {
+        super("SLS sink", builder);
         this.project = builder.project;
         this.logstore = builder.logstore;
         HttpUrl endpoint = builder.endpoint;
@@ -206,10 +201,6 @@ public final class SlsAuditSink implements AuditSink {
         this.source = builder.source != null ? builder.source : localHostName();
         this.tags = List.copyOf(builder.tags.entrySet());
         this.compression = builder.compression;
-        this.transport = transport;
-        this.ownsTransport = ownsTransport;
-        this.name = builder.name;
-        this.batching = builder.batching;
         this.maxRequestBytes = builder.maxRequestBytes;
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
@@ -295,9 +286,7 @@ public final class SlsAuditSink implements AuditSink {
     @Override
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
-        if (closed) {
-            throw new IllegalStateException("SLS sink '" + name + "' is closed; write() after close()");
-        }
+        checkOpen();
         delivered.clear();
         refused.clear();
         try {
@@ -313,7 +302,7 @@ public final class SlsAuditSink implements AuditSink {
     }
 
     private void writeAll(AuditBatch batch) throws DeliveryException {
-        long chunkLimit = Math.min(batching.maxBytes(), maxRequestBytes);
+        long chunkLimit = Math.min(batching().maxBytes(), maxRequestBytes);
         List<Pending> chunk = new ArrayList<>();
         long chunkBytes = headerSize;
         for (AuditRecord record : batch.records()) {
@@ -326,7 +315,7 @@ public final class SlsAuditSink implements AuditSink {
                 continue;
             }
             int entry = LogGroups.logEntrySize(log.bytes().length);
-            if (!chunk.isEmpty() && (chunk.size() >= batching.maxEvents() || chunkBytes + entry > chunkLimit)) {
+            if (!chunk.isEmpty() && (chunk.size() >= batching().maxEvents() || chunkBytes + entry > chunkLimit)) {
                 send(chunk, batch.size());
                 chunk = new ArrayList<>();
                 chunkBytes = headerSize;
@@ -429,6 +418,7 @@ public final class SlsAuditSink implements AuditSink {
         }
         String packId = packIdPrefix + "-" + Long.toHexString(packIds.incrementAndGet());
         byte[] group = LogGroups.group(bytes, topic, source, tagsWith(packId));
+        HttpTransport transport = transport();
         Request request = request(group, transport.now(), signer);
         int status;
         ServiceError error;
@@ -490,13 +480,13 @@ public final class SlsAuditSink implements AuditSink {
             current = credentials.get();
         } catch (RuntimeException e) {
             // neither the message nor the cause: a failing credentials source may describe what it holds
-            throw DeliveryException.retryable("the credentials supplier of SLS sink '" + name + "' threw "
+            throw DeliveryException.retryable("the credentials supplier of SLS sink '" + name() + "' threw "
                             + e.getClass().getName() + "; nothing was sent")
                     .withErrorCode(CREDENTIALS_UNAVAILABLE);
         }
         if (current == null) {
             throw DeliveryException.retryable(
-                            "the credentials supplier of SLS sink '" + name + "' returned null; nothing was sent")
+                            "the credentials supplier of SLS sink '" + name() + "' returned null; nothing was sent")
                     .withErrorCode(CREDENTIALS_UNAVAILABLE);
         }
         return current;
@@ -584,47 +574,20 @@ public final class SlsAuditSink implements AuditSink {
         return source;
     }
 
-    /** Returns the transport the sink sends through. */
-    HttpTransport transport() {
-        return transport;
-    }
-
     /** Returns the most bytes of one request. */
     int maxRequestBytes() {
         return maxRequestBytes;
     }
 
-    @Override
-    public Batching batching() {
-        return batching;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Closes the transport if the sink created it; a borrowed one stays open. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (ownsTransport) {
-            transport.close();
-        }
-    }
-
     /** Names the destination and the AccessKey ID; never the secret or the token. */
     @Override
     public String toString() {
-        return "SlsAuditSink{name=" + name + ", endpoint=" + origin + ", project=" + project + ", logstore=" + logstore
-                + ", credentials=" + credentialsDescription + '}';
+        return "SlsAuditSink{name=" + name() + ", endpoint=" + origin + ", project=" + project + ", logstore="
+                + logstore + ", credentials=" + credentialsDescription + '}';
     }
 
     /** Builds an {@link SlsAuditSink}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends HttpAuditSink.Builder<Builder> {
         private final HttpUrl endpoint;
         private final String project;
         private final String logstore;
@@ -634,12 +597,10 @@ public final class SlsAuditSink implements AuditSink {
         private @Nullable String source;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private Compression compression = Compression.DEFLATE;
-        private @Nullable HttpTransport transport;
-        private String name = DEFAULT_NAME;
-        private Batching batching = DEFAULT_BATCHING;
         private int maxRequestBytes = MAX_REQUEST_BYTES;
 
         private Builder(HttpUrl endpoint, String project, String logstore) {
+            super(DEFAULT_NAME, DEFAULT_BATCHING);
             this.endpoint = endpoint;
             this.project = project;
             this.logstore = logstore;
@@ -702,31 +663,12 @@ public final class SlsAuditSink implements AuditSink {
         }
 
         /**
-         * Sets the transport to send through (client, timeouts, clock, longest {@code Retry-After}), which the sink
-         * borrows and never closes; defaults to {@link HttpTransport#createDefault()}, which the sink closes.
+         * Takes batching within Log Service's limits per request: at most {@value #MAX_REQUEST_LOGS} events and 5 MiB
+         * (of JSON per batch, of uncompressed LogGroup per request); the default is {@link #DEFAULT_BATCHING}. A
+         * single larger event is still sent, alone, up to the 5 MiB limit.
          */
-        public Builder transport(HttpTransport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
-            return this;
-        }
-
-        /** Sets the name in status, metrics and logs; defaults to {@value #DEFAULT_NAME}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
-            }
-            this.name = name.strip();
-            return this;
-        }
-
-        /**
-         * Sets how events are grouped, per batch and per request: at most {@value #MAX_REQUEST_LOGS} events and 5 MiB
-         * (of JSON per batch, of uncompressed LogGroup per request), Log Service's limits; defaults to
-         * {@link #DEFAULT_BATCHING}. A single larger event is still sent, alone, up to the 5 MiB limit.
-         */
-        public Builder batching(Batching batching) {
-            Objects.requireNonNull(batching, "batching");
+        @Override
+        protected Batching check(Batching batching) {
             if (batching.maxEvents() > MAX_REQUEST_LOGS) {
                 throw new IllegalArgumentException("batching.maxEvents must be at most " + MAX_REQUEST_LOGS
                         + " (Log Service's limit per request): " + batching.maxEvents());
@@ -735,8 +677,7 @@ public final class SlsAuditSink implements AuditSink {
                 throw new IllegalArgumentException("batching.maxBytes must be at most " + MAX_REQUEST_BYTES
                         + " (Log Service's limit per request): " + batching.maxBytes());
             }
-            this.batching = batching;
-            return this;
+            return batching;
         }
 
         /** Lowers the per-request limit that refuses an event, for tests that cannot send 5 MiB. */
@@ -759,10 +700,7 @@ public final class SlsAuditSink implements AuditSink {
             if (signer == null) {
                 throw new IllegalStateException("credentials are required: every PutLogs request is signed");
             }
-            HttpTransport given = transport;
-            return given != null
-                    ? new SlsAuditSink(this, signer, given, false)
-                    : new SlsAuditSink(this, signer, HttpTransport.createDefault(), true);
+            return new SlsAuditSink(this, signer);
         }
     }
 }

@@ -2,9 +2,9 @@ package io.actiontrail.sink.webhook;
 
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
-import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.transport.http.HttpAuditSink;
 import io.actiontrail.transport.http.HttpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
  */
-public final class WebhookAuditSink implements AuditSink {
+public final class WebhookAuditSink extends HttpAuditSink {
 
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "webhook";
@@ -88,21 +88,13 @@ public final class WebhookAuditSink implements AuditSink {
     private final String safeUrl;
     private final byte[] secret;
     private final Headers extraHeaders;
-    private final HttpTransport transport;
-    private final boolean ownsTransport;
-    private final String name;
-    private final Batching batching;
-    private volatile boolean closed;
 
-    private WebhookAuditSink(Builder builder, byte[] secret, HttpTransport transport, boolean ownsTransport) {
+    private WebhookAuditSink(Builder builder, byte[] secret) {
+        super("webhook sink", builder);
         this.url = builder.url;
         this.safeUrl = safe(builder.url);
         this.secret = secret;
         this.extraHeaders = Headers.of(builder.headers);
-        this.transport = transport;
-        this.ownsTransport = ownsTransport;
-        this.name = builder.name;
-        this.batching = builder.batching;
     }
 
     /**
@@ -129,9 +121,8 @@ public final class WebhookAuditSink implements AuditSink {
     @Override
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
-        if (closed) {
-            throw new IllegalStateException("webhook sink '" + name + "' is closed; write() after close()");
-        }
+        checkOpen();
+        HttpTransport transport = transport();
         Request request = request(batch, transport.now());
         try (Response response = transport.client().newCall(request).execute()) {
             int code = response.code();
@@ -213,48 +204,19 @@ public final class WebhookAuditSink implements AuditSink {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
-    /** Returns the transport the sink sends through. */
-    HttpTransport transport() {
-        return transport;
-    }
-
-    @Override
-    public Batching batching() {
-        return batching;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Closes the transport if the sink created it; a borrowed one stays open. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (ownsTransport) {
-            transport.close();
-        }
-    }
-
     @Override
     public String toString() {
-        return "WebhookAuditSink{name=" + name + ", url=" + safeUrl + '}';
+        return "WebhookAuditSink{name=" + name() + ", url=" + safeUrl + '}';
     }
 
     /** Builds a {@link WebhookAuditSink}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends HttpAuditSink.Builder<Builder> {
         private final HttpUrl url;
         private byte @Nullable [] secret;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private @Nullable HttpTransport transport;
-        private String name = DEFAULT_NAME;
-        private Batching batching = DEFAULT_BATCHING;
 
         private Builder(HttpUrl url) {
+            super(DEFAULT_NAME, DEFAULT_BATCHING);
             this.url = url;
         }
 
@@ -306,31 +268,6 @@ public final class WebhookAuditSink implements AuditSink {
         }
 
         /**
-         * Sets the transport to send through (client, timeouts, clock, longest {@code Retry-After}), which the sink
-         * borrows and never closes; defaults to {@link HttpTransport#createDefault()}, which the sink closes.
-         */
-        public Builder transport(HttpTransport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
-            return this;
-        }
-
-        /** Sets the name in status, metrics and logs; defaults to {@value #DEFAULT_NAME}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: '" + name + "'");
-            }
-            this.name = name.strip();
-            return this;
-        }
-
-        /** Sets how events are grouped into requests; defaults to {@link #DEFAULT_BATCHING}. */
-        public Builder batching(Batching batching) {
-            this.batching = Objects.requireNonNull(batching, "batching");
-            return this;
-        }
-
-        /**
          * Returns the sink.
          *
          * @throws IllegalStateException if no secret was set
@@ -340,10 +277,7 @@ public final class WebhookAuditSink implements AuditSink {
             if (key == null) {
                 throw new IllegalStateException("secret is required: every request is signed");
             }
-            HttpTransport given = transport;
-            return given != null
-                    ? new WebhookAuditSink(this, key, given, false)
-                    : new WebhookAuditSink(this, key, HttpTransport.createDefault(), true);
+            return new WebhookAuditSink(this, key);
         }
     }
 }
