@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One finished call of an audited method, as an integration saw it. The arguments array is the call's own, not a
- * copy: it is read once, while the event is built, on the caller's thread.
+ * copy: it is read once, while the event is built, on the caller's thread; an invocation is thread-safe as far as
+ * nothing changes that array meanwhile.
  *
  * @param method the method called (the one the plan was built for, or an override of it)
  * @param target the object called, {@code null} for a static method or when it is not known
