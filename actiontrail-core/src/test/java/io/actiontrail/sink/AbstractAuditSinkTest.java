@@ -83,7 +83,8 @@ class AbstractAuditSinkTest {
         sink.close();
         assertThat(released).hasValue(1);
         assertThat(sink.isClosed()).isTrue();
-        assertThatThrownBy(() -> sink.write(AuditBatch.ofEvents(List.of(AuditEvent.builder("Ping").build()))))
+        assertThatThrownBy(() -> sink.write(
+                        AuditBatch.ofEvents(List.of(AuditEvent.builder("Ping").build()))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("limited sink 'limited' is closed; write() after close()");
         assertThat(sink.writes).isEqualTo(1);

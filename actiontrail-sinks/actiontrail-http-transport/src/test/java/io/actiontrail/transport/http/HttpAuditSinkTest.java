@@ -46,7 +46,8 @@ class HttpAuditSinkTest {
         sink.close();
         sink.close();
         assertThat(isShutDown(made)).isTrue();
-        assertThatThrownBy(() -> sink.write(AuditBatch.ofEvents(java.util.List.of(io.actiontrail.AuditEvent.builder("Ping").build()))))
+        assertThatThrownBy(() -> sink.write(AuditBatch.ofEvents(java.util.List.of(
+                        io.actiontrail.AuditEvent.builder("Ping").build()))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("quiet sink 'audit' is closed; write() after close()");
     }
