@@ -78,7 +78,7 @@ public final class Pipeline implements ShipperHost {
      * A trail, whether it is logging, and the journal ranges in which it was not. Thread-safe: the state a shipper
      * reads is volatile and replaced whole; the mask is set once while the pipeline is built.
      */
-    public static final class TrailState implements ShipperHost.Route {
+    public static final class TrailState {
         final Trail trail;
         final List<Shipper> shippers = new ArrayList<>();
         long mask;
@@ -92,9 +92,8 @@ public final class Pipeline implements ShipperHost {
             this.trail = trail;
         }
 
-        /** Whether the journaled event at {@code seq} goes to this trail. */
-        @Override
-        public boolean routes(long seq, LineFields fields) {
+        /** Whether the journaled event at {@code seq} goes to this trail: the decision of a line, not of an append. */
+        boolean routes(long seq, LineFields fields) {
             for (long[] range : stopped) {
                 if (seq >= range[0] && seq < range[1]) {
                     return false;
@@ -151,7 +150,6 @@ public final class Pipeline implements ShipperHost {
                         bits.size(),
                         trail.retryPolicy(),
                         this,
-                        state,
                         journal);
                 bits.add(shipper);
                 state.shippers.add(shipper);
@@ -196,6 +194,7 @@ public final class Pipeline implements ShipperHost {
         }
         loggingMask = mask;
         Journal d = journal;
+        d.lineRouter(this::routeLine);
         CursorStore c = cursors;
         for (TrailState state : trails.values()) {
             for (Shipper shipper : state.shippers) {
@@ -280,6 +279,20 @@ public final class Pipeline implements ShipperHost {
             journal.awaitDurable(seq);
         }
         return true;
+    }
+
+    /**
+     * Routes a journaled line as {@link #append} routed its event: the shippers of every trail that selects it and was
+     * logging at its position. For events an earlier process appended, and those whose bits the journal let go of.
+     */
+    private long routeLine(long seq, LineFields fields) {
+        long bits = 0;
+        for (TrailState state : trails.values()) {
+            if (state.routes(seq, fields)) {
+                bits |= state.mask;
+            }
+        }
+        return bits;
     }
 
     private void evicted(Journal.Entry entry) {

@@ -2,7 +2,6 @@ package io.actiontrail.internal.delivery;
 
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.internal.Failures;
-import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.internal.journal.Journal;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -44,7 +43,6 @@ final class Shipper implements Runnable, Journal.Reader {
     private final Batching batching;
     private final RetryPolicy retryPolicy;
     private final ShipperHost host;
-    private final ShipperHost.Route route;
     private final Journal journal;
 
     final LongAdder recorded = new LongAdder();
@@ -73,7 +71,6 @@ final class Shipper implements Runnable, Journal.Reader {
             int bit,
             RetryPolicy retryPolicy,
             ShipperHost host,
-            ShipperHost.Route route,
             Journal journal) {
         this.trail = trail;
         this.sinkName = sinkName;
@@ -83,18 +80,12 @@ final class Shipper implements Runnable, Journal.Reader {
         this.batching = sink.batching();
         this.retryPolicy = retryPolicy;
         this.host = host;
-        this.route = route;
         this.journal = journal;
     }
 
     @Override
     public long mask() {
         return mask;
-    }
-
-    @Override
-    public boolean routes(long seq, LineFields fields) {
-        return route.routes(seq, fields);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.actiontrail.internal.delivery;
 
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.internal.Warnings;
-import io.actiontrail.internal.codec.LineFields;
 import java.time.Instant;
 
 /**
@@ -11,11 +10,6 @@ import java.time.Instant;
  * never sees the engine's fields. {@link Pipeline} is the one implementation. Thread-safe.
  */
 interface ShipperHost {
-
-    /** Decides whether a journaled event goes to a shipper's trail. Thread-safe. */
-    interface Route {
-        boolean routes(long seq, LineFields fields);
-    }
 
     Instant now();
 

@@ -43,6 +43,7 @@ public final class DiskJournal extends AbstractJournal {
     private final DirectoryLock lock;
     private final SegmentFiles files;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    private final Routing routing = new Routing();
     private final JournalWriter writer;
     private final JournalReader reader;
     private final Retention retention;
@@ -66,10 +67,10 @@ public final class DiskJournal extends AbstractJournal {
             this.recoveredTornBytes = recovered.tornBytes();
             this.corruptLines = recovered.corruptLines();
             this.files = new SegmentFiles(recovered.segments());
-            this.retention = new Retention(dir, settings, clock, warnings, files, readers);
+            this.retention = new Retention(dir, settings, clock, warnings, files, readers, routing);
             this.writer = new JournalWriter(
-                    dir, settings, clock, warnings, files, this::publish, retention::maintain, readers);
-            this.reader = new JournalReader(dir, files, this::head, warnings);
+                    dir, settings, clock, warnings, files, this::publish, retention::maintain, readers, routing);
+            this.reader = new JournalReader(dir, files, this::head, warnings, routing);
             this.scan = new TimeScan(dir, files, this::head);
             this.lock = locked;
             publish(writer.nextSeq(), 0);
@@ -93,6 +94,12 @@ public final class DiskJournal extends AbstractJournal {
     @Override
     public void start(ThreadFactory threadFactory) {
         writer.start(threadFactory);
+    }
+
+    /** Routes the lines this process did not append, or whose bits it no longer holds. */
+    @Override
+    public void lineRouter(LineRouter router) {
+        routing.lineRouter(router);
     }
 
     /** Adds a reader whose unread events retention must count when it deletes them. */

@@ -36,11 +36,8 @@ public interface Journal extends AutoCloseable {
 
     /** What a journal needs of each shipper that reads it. */
     interface Reader {
-        /** The shipper's bit in the routes of {@link MemoryJournal} entries. */
+        /** The shipper's bit in the route bits the {@link Router} decides at append. */
         long mask();
-
-        /** Whether the event at {@code seq} with these attributes goes to this shipper (disk journal). */
-        boolean routes(long seq, LineFields fields);
 
         /** The next position to read; read and written only under the journal's reader discipline. */
         long readPosition();
@@ -87,6 +84,20 @@ public interface Journal extends AutoCloseable {
         /** Returns the route bits of the event at {@code seq}; counts it for each routed shipper. */
         long route(long seq);
     }
+
+    /**
+     * Decides which shippers an event already in the journal goes to, from its line: for events an earlier process
+     * appended (the trails may have changed since), or whose bits the journal no longer holds. Decides as the
+     * {@link Router} did at append, from the same trails' selectors and the ranges in which they were stopped.
+     * Thread-safe.
+     */
+    interface LineRouter {
+        /** Returns the route bits of the journaled event at {@code seq} with these attributes. */
+        long route(long seq, LineFields fields);
+    }
+
+    /** Gives the router of journaled lines; before the first read. Journals that keep every event's bits ignore it. */
+    default void lineRouter(LineRouter router) {}
 
     /** Runs {@code action} under the append lock with the position the next append gets. */
     void atHead(HeadAction action);

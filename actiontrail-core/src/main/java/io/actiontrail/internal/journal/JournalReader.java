@@ -23,11 +23,13 @@ final class JournalReader {
     private final SegmentFiles files;
     private final LongSupplier head;
     private final Warnings warnings;
+    private final Routing routing;
     /** Per reader: the position, file offset and segment its last read ended at. */
     private final Map<Journal.Reader, long[]> hints = new ConcurrentHashMap<>();
 
-    JournalReader(Path dir, SegmentFiles files, LongSupplier head, Warnings warnings) {
+    JournalReader(Path dir, SegmentFiles files, LongSupplier head, Warnings warnings, Routing routing) {
         this.dir = dir;
+        this.routing = routing;
         this.files = files;
         this.head = head;
         this.warnings = warnings;
@@ -79,14 +81,9 @@ final class JournalReader {
                     if (seq >= stopSeq) {
                         return false;
                     }
-                    if (seq >= from) {
-                        LineFields fields;
-                        try {
-                            fields = LineFields.parse(buf, off, len);
-                        } catch (IllegalArgumentException e) {
-                            fields = null; // counted at recovery; nobody's event
-                        }
-                        if (fields != null && reader.routes(seq, fields)) {
+                    if (seq >= from && (routing.bits(seq, buf, off, len) & reader.mask()) != 0) {
+                        LineFields fields = Routing.parse(buf, off, len);
+                        if (fields != null) {
                             if (events[0] >= maxEvents || (!out.isEmpty() && taken[0] + len > maxBytes)) {
                                 full[0] = true;
                                 return false;
@@ -128,14 +125,12 @@ final class JournalReader {
                     continue;
                 }
                 segment.forEachLineFrom(from, limit, (seq, buf, off, len) -> {
-                    try {
-                        LineFields fields = LineFields.parse(buf, off, len);
-                        if (reader.routes(seq, fields)) {
+                    if ((routing.bits(seq, buf, off, len) & reader.mask()) != 0) {
+                        LineFields fields = Routing.parse(buf, off, len);
+                        if (fields != null) {
                             found[0] = Instant.ofEpochMilli(fields.eventTimeMillis);
                             return false;
                         }
-                    } catch (IllegalArgumentException e) {
-                        // a corrupt line is nobody's pending event
                     }
                     return true;
                 });
@@ -170,15 +165,10 @@ final class JournalReader {
                     continue;
                 }
                 segment.forEachLineFrom(from, limit, (seq, buf, off, len) -> {
-                    LineFields fields;
-                    try {
-                        fields = LineFields.parse(buf, off, len);
-                    } catch (IllegalArgumentException e) {
-                        return true;
-                    }
+                    long bits = routing.decideOnce(seq, buf, off, len); // one decision for every reader, kept
                     for (int i = 0; i < counts.length; i++) {
                         Journal.Reader reader = list.get(i);
-                        if (seq >= reader.readPosition() && reader.routes(seq, fields)) {
+                        if (seq >= reader.readPosition() && (bits & reader.mask()) != 0) {
                             counts[i]++;
                         }
                     }

@@ -5,7 +5,6 @@ import io.actiontrail.DeliveryListener;
 import io.actiontrail.Durability;
 import io.actiontrail.internal.Files2;
 import io.actiontrail.internal.Warnings;
-import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,8 +45,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link SegmentFiles#writeLock()} (retention deleting files) or {@link SegmentFiles#readLock()} (readers,
  *       lookups), then the segment list's monitor ({@link SegmentFiles#add}, {@link SegmentFiles#removeAll}).
  *   <li>a {@link Segment}'s monitor (its index and read channel), held only inside its own methods.
- *   <li>the readable head's lock in {@link AbstractJournal}, innermost: {@link Head#publish} is called with no other
- *       lock held here, and nothing is taken while it is held.
+ *   <li>the readable head's lock in {@link AbstractJournal}: {@link Head#publish} is called with no other lock
+ *       held here, and nothing is taken while it is held.
+ *   <li>{@link RouteTable}'s monitor, innermost too: taken under {@code appendLock} to keep the bits the router
+ *       decided, and by readers (under the read lock) to look them up; nothing is taken while it is held.
  * </ol>
  *
  * <p>Over 500 lines on purpose: the queue, the group commit and the degraded mode share {@code appendLock} and its
@@ -100,6 +101,7 @@ final class JournalWriter {
     private final Head head;
     private final Runnable maintenance;
     private final List<Journal.Reader> readers;
+    private final Routing routing;
     private final long maxQueuedBytes;
 
     private final ReentrantLock appendLock = new ReentrantLock();
@@ -169,7 +171,8 @@ final class JournalWriter {
             SegmentFiles files,
             Head head,
             Runnable maintenance,
-            List<Journal.Reader> readers)
+            List<Journal.Reader> readers,
+            Routing routing)
             throws IOException {
         this.dir = dir;
         this.settings = settings;
@@ -179,6 +182,7 @@ final class JournalWriter {
         this.head = head;
         this.maintenance = maintenance;
         this.readers = readers;
+        this.routing = routing;
         this.maxQueuedBytes = Math.min(MAX_QUEUED_BYTES, settings.overflowBytes());
         List<Segment> list = files.list();
         this.active = list.get(list.size() - 1);
@@ -244,7 +248,7 @@ final class JournalWriter {
             queueNanos[queue.size()] = now;
             queue.add(item);
             queuedBytes += size;
-            router.route(seq);
+            routing.appended(seq, router.route(seq));
             int queued = queue.size();
             if ((queued == 1 && !writerPolling) || queued == gatherTarget || queuedBytes >= WAKE_BYTES) {
                 work.signal(); // cheap when the writer is not waiting
@@ -746,12 +750,8 @@ final class JournalWriter {
             long count = 0;
             for (int i = 0; i < records.size(); i++) {
                 byte[] json = records.get(i).json().getBytes(StandardCharsets.UTF_8);
-                try {
-                    if (reader.routes(firstSeq + i, LineFields.parse(json, 0, json.length))) {
-                        count++;
-                    }
-                } catch (IllegalArgumentException e) {
-                    // not routable
+                if ((routing.bits(firstSeq + i, json, 0, json.length) & reader.mask()) != 0) {
+                    count++;
                 }
             }
             if (count > 0) {

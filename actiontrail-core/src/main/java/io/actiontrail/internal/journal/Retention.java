@@ -3,7 +3,6 @@ package io.actiontrail.internal.journal;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.internal.Files2;
 import io.actiontrail.internal.Warnings;
-import io.actiontrail.internal.codec.LineFields;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ final class Retention {
     private final Warnings warnings;
     private final SegmentFiles files;
     private final List<Journal.Reader> readers;
+    private final Routing routing;
 
     Retention(
             Path dir,
@@ -32,17 +32,20 @@ final class Retention {
             Clock clock,
             Warnings warnings,
             SegmentFiles files,
-            List<Journal.Reader> readers) {
+            List<Journal.Reader> readers,
+            Routing routing) {
         this.dir = dir;
         this.settings = settings;
         this.clock = clock;
         this.warnings = warnings;
         this.files = files;
         this.readers = readers;
+        this.routing = routing;
     }
 
     /** Deletes the sealed segments beyond the retention or the quota, counting what shippers had not read. */
     synchronized void maintain() {
+        releaseRoutes();
         List<Segment> current = files.list();
         long cutoff = clock.millis() - settings.retention().toMillis();
         long total = 0;
@@ -109,6 +112,18 @@ final class Retention {
         }
     }
 
+    /** Lets go of the route bits every reader is past; a reader moved back routes those events from their lines. */
+    private void releaseRoutes() {
+        if (readers.isEmpty()) {
+            return; // nobody registered to say how far it read
+        }
+        long min = Long.MAX_VALUE;
+        for (Journal.Reader reader : readers) {
+            min = Math.min(min, reader.readPosition());
+        }
+        routing.table.releaseBelow(min);
+    }
+
     private long countRouted(Segment segment, Journal.Reader reader, long from) {
         long[] count = {0};
         try {
@@ -125,10 +140,6 @@ final class Retention {
     }
 
     private boolean routes(Journal.Reader reader, long seq, byte[] buf, int off, int len) {
-        try {
-            return reader.routes(seq, LineFields.parse(buf, off, len));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return (routing.bits(seq, buf, off, len) & reader.mask()) != 0;
     }
 }

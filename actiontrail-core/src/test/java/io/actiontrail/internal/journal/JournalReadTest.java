@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.internal.Warnings;
-import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.sink.AuditRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,11 +79,6 @@ class JournalReadTest {
         @Override
         public long mask() {
             return 1L;
-        }
-
-        @Override
-        public boolean routes(long seq, LineFields fields) {
-            return true;
         }
 
         @Override
