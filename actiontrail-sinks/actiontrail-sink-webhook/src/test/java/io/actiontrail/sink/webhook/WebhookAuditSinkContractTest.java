@@ -3,6 +3,7 @@ package io.actiontrail.sink.webhook;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.test.AuditSinkContract;
+import io.actiontrail.testsupport.WebhookReceiver;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -13,13 +14,13 @@ final class WebhookAuditSinkContractTest extends AuditSinkContract {
 
     static final String SECRET = "contract-secret-0123456789abcdef";
 
-    private Receiver receiver;
-    private Receiver rejecting;
+    private WebhookReceiver receiver;
+    private WebhookReceiver rejecting;
 
     @BeforeEach
     void startReceivers() throws Exception {
-        receiver = Receiver.start(SECRET);
-        rejecting = Receiver.start(SECRET);
+        receiver = WebhookReceiver.start(WebhookVerifier.builder(SECRET).build()::verify);
+        rejecting = WebhookReceiver.start(WebhookVerifier.builder(SECRET).build()::verify);
     }
 
     @AfterEach

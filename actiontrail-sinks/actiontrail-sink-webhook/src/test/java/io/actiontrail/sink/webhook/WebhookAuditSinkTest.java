@@ -7,6 +7,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.testsupport.WebhookReceiver;
 import io.actiontrail.transport.http.HttpTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,12 +32,12 @@ final class WebhookAuditSinkTest {
     private static final Instant NOW = Instant.parse("2026-03-14T09:26:53Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    private Receiver receiver;
+    private WebhookReceiver receiver;
     private final List<WebhookAuditSink> sinks = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        receiver = Receiver.start(SECRET);
+        receiver = WebhookReceiver.start(WebhookVerifier.builder(SECRET).build()::verify);
     }
 
     @AfterEach
@@ -80,7 +81,7 @@ final class WebhookAuditSinkTest {
 
         sink().write(batch);
 
-        Receiver.Received request = receiver.requests().get(0);
+        WebhookReceiver.Request request = receiver.requests().get(0);
         assertThat(request.verified()).isTrue();
         assertThat(request.status()).isEqualTo(200);
         assertThat(request.header("Content-Type")).startsWith("application/json");
@@ -100,7 +101,7 @@ final class WebhookAuditSinkTest {
                         .transport(HttpTransport.builder().clock(CLOCK).build()))
                 .write(batch("Fixed", 1));
 
-        Receiver.Received request = receiver.requests().get(0);
+        WebhookReceiver.Request request = receiver.requests().get(0);
         assertThat(request.header(WebhookAuditSink.HEADER_TIMESTAMP)).isEqualTo(Long.toString(NOW.getEpochSecond()));
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -116,7 +117,7 @@ final class WebhookAuditSinkTest {
                         .secret(SECRET)
                         .transport(HttpTransport.builder().clock(CLOCK).build()))
                 .write(batch("Tamper", 2));
-        Receiver.Received request = receiver.requests().get(0);
+        WebhookReceiver.Request request = receiver.requests().get(0);
         String timestamp = request.header(WebhookAuditSink.HEADER_TIMESTAMP);
         String signature = request.header(WebhookAuditSink.HEADER_SIGNATURE);
         byte[] body = request.body();
@@ -223,7 +224,8 @@ final class WebhookAuditSinkTest {
         assertThat(e.isRetryable()).isFalse();
         assertThat(e.errorCode()).isEqualTo(Integer.toString(status));
         assertThat(e.getMessage())
-                .contains("POST http://127.0.0.1:" + receiver.port() + Receiver.PATH, "HTTP " + status, "scripted")
+                .contains(
+                        "POST http://127.0.0.1:" + receiver.port() + WebhookReceiver.PATH, "HTTP " + status, "scripted")
                 .doesNotContain(SECRET);
     }
 
@@ -265,7 +267,7 @@ final class WebhookAuditSinkTest {
         for (String shown : List.of(sink.toString(), String.valueOf(e.getMessage()), e.toString())) {
             assertThat(shown).doesNotContain(SECRET, "query-secret-1", "header-secret-2");
         }
-        assertThat(sink.toString()).contains("127.0.0.1", Receiver.PATH);
+        assertThat(sink.toString()).contains("127.0.0.1", WebhookReceiver.PATH);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.Durability;
+import io.actiontrail.testsupport.WebhookReceiver;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
@@ -38,12 +39,12 @@ final class WebhookPipelineTest {
             new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0.2);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private Receiver receiver;
+    private WebhookReceiver receiver;
     private @Nullable ActionTrail actionTrail;
 
     @BeforeEach
     void start() throws Exception {
-        receiver = Receiver.start(SECRET);
+        receiver = WebhookReceiver.start(WebhookVerifier.builder(SECRET).build()::verify);
     }
 
     @AfterEach
@@ -143,7 +144,8 @@ final class WebhookPipelineTest {
             assertThat(status(trail).dropped()).isEmpty();
             assertThat(receiver.acceptedEventIds()).isEmpty();
 
-            receiver.secret(wrongSecret); // the operator aligns the receiver with the sender
+            // the operator aligns the receiver with the sender
+            receiver.signature(WebhookVerifier.builder(wrongSecret).build()::verify);
 
             await().atMost(PATIENCE)
                     .untilAsserted(() -> assertThat(status(trail).delivered()).isEqualTo(15));
@@ -174,7 +176,7 @@ final class WebhookPipelineTest {
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(status(trail).delivered()).isEqualTo(3));
 
-        List<Receiver.Received> requests = receiver.requests();
+        List<WebhookReceiver.Request> requests = receiver.requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).status()).isEqualTo(429);
         assertThat(requests.get(1).status()).isEqualTo(200);

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
+import io.actiontrail.sink.webhook.WebhookVerifier;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.testsupport.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +49,8 @@ class WebhookEndToEndTest {
 
     @Test
     void deliversSignedEventsToAReceiverFromPropertiesOnly(CapturedOutput output) throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+        try (WebhookReceiver receiver =
+                        WebhookReceiver.start(WebhookVerifier.builder(SECRET).build()::verify);
                 ConfigurableApplicationContext app = new SpringApplicationBuilder(ArchiveApp.class)
                         .properties(
                                 "server.port=0",
@@ -80,17 +84,16 @@ class WebhookEndToEndTest {
 
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(receiver.verifiedEvents()).hasSize(5));
-            List<JsonNode> events = receiver.verifiedEvents();
+            List<AuditEvent> events = receiver.verifiedEvents();
             assertThat(events)
-                    .extracting(e -> e.path("eventName").asText())
+                    .extracting(AuditEvent::eventName)
                     .containsExactlyInAnyOrder(
                             "CreateDocument", "CreateDocument", "CreateDocument", "PutLegalHold", "PutLegalHold");
-            assertThat(events).extracting(e -> e.path("eventId").asText()).doesNotHaveDuplicates();
+            assertThat(events).extracting(AuditEvent::eventId).doesNotHaveDuplicates();
+            assertThat(events).allSatisfy(e -> assertThat(e.serviceName()).isEqualTo("orders"));
             assertThat(events)
-                    .allSatisfy(e -> assertThat(e.path("serviceName").asText()).isEqualTo("orders"));
-            assertThat(events)
-                    .filteredOn(e -> e.path("eventName").asText().equals("PutLegalHold"))
-                    .extracting(e -> e.path("resourceName").asText())
+                    .filteredOn(e -> e.eventName().equals("PutLegalHold"))
+                    .extracting(AuditEvent::resourceName)
                     .containsExactlyInAnyOrder("d-1", "d-2");
 
             // every request with the configured header was signed with the right secret, and batched as configured
