@@ -47,6 +47,12 @@ class CallRecorderTest {
         void misnamed(String id);
     }
 
+    /** Parameters whose class-file names are not the ones an integration records them under. */
+    interface Renamed {
+        @Audited(resourceType = "Order", resourceName = "#orderId")
+        void cancel(String id, String reason, String internalNote);
+    }
+
     static final class DefaultOrders implements Orders {
         @Override
         public Order create(String sku, String pin, String traceId) {
@@ -71,8 +77,30 @@ class CallRecorderTest {
         throw new IllegalArgumentException(name);
     }
 
+    private static Method cancel() {
+        return Renamed.class.getMethods()[0];
+    }
+
+    /** Throws {@code t} without declaring it, as code in a language without checked exceptions can. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
     private static Audited audited(String name) {
         return method(name).getAnnotation(Audited.class);
+    }
+
+    /** An instance of a parameter annotation, taken from {@code create}, which declares both. */
+    private static Annotation annotation(Class<? extends Annotation> type) {
+        for (Annotation[] annotations : method("create").getParameterAnnotations()) {
+            for (Annotation a : annotations) {
+                if (a.annotationType() == type) {
+                    return a;
+                }
+            }
+        }
+        throw new IllegalArgumentException(type.getName());
     }
 
     @SuppressWarnings("NullAway") // a caller without null checking may pass no arguments array: it must be safe
@@ -164,6 +192,89 @@ class CallRecorderTest {
     }
 
     @Test
+    void theNamesAnIntegrationGivesAreTheOnesExpressionsAndParametersUse() {
+        Method cancel = cancel();
+        Audited audited = cancel.getAnnotation(Audited.class);
+        assertThatThrownBy(() -> AuditedMethod.of(cancel, audited))
+                .as("the class file says 'id'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Renamed.cancel")
+                .hasMessageContaining("no parameter named 'orderId'");
+        Annotation ignore = annotation(AuditIgnore.class);
+        Annotation sensitive = annotation(Sensitive.class);
+        AuditedMethod plan = AuditedMethod.builder(cancel, audited)
+                .parameterNames(List.of("orderId", "reason", "note"))
+                .parameterAnnotations(new Annotation[][] {{}, {sensitive}, {ignore}})
+                .build();
+        assertThat(plan.isSensitive(1)).isTrue();
+        assertThat(plan.isIgnored(2)).isTrue();
+        assertThat(plan.isIgnored(1)).isFalse();
+        try (Harness h = Harness.create()) {
+            h.actionTrail
+                    .callRecorder()
+                    .record(
+                            plan,
+                            new Invocation(
+                                    cancel,
+                                    null,
+                                    new Object[] {"o-7", "changed my mind", "vip"},
+                                    null,
+                                    null,
+                                    Instant.EPOCH,
+                                    0));
+            AuditEvent event = h.onlyEvent();
+            assertThat(event.resourceName()).isEqualTo("o-7");
+            assertThat(event.requestParameters())
+                    .containsExactly(Map.entry("orderId", "o-7"), Map.entry("reason", CallRecorder.REDACTED));
+        }
+    }
+
+    @Test
+    void aCustomLanguageIsEvaluatedOverTheCall() {
+        ExpressionLanguage echo = (source, m, attribute) -> source.isEmpty()
+                ? null
+                : new ResourceExpression() {
+                    @Override
+                    public boolean usesResult() {
+                        return source.startsWith("#result");
+                    }
+
+                    @Override
+                    public @Nullable String evaluate(Invocation invocation) {
+                        Object value =
+                                usesResult() ? invocation.result() : invocation.arguments()[0];
+                        return source + "=" + value;
+                    }
+                };
+        AuditedMethod plan = AuditedMethod.builder(method("create"), audited("create"))
+                .expressions(echo)
+                .build();
+        try (Harness h = Harness.create()) {
+            CallRecorder calls = h.actionTrail.callRecorder();
+            calls.record(plan, call("create", new Object[] {"sku-1", "0000", "t"}, new Order("o-1", 1), null));
+            calls.record(plan, call("create", new Object[] {"sku-2", "0000", "t"}, null, new IllegalStateException()));
+            List<AuditEvent> events = h.events();
+            assertThat(events).extracting(AuditEvent::resourceType).containsExactly("Order=sku-1", "Order=sku-2");
+            assertThat(events.get(0).resourceName()).isEqualTo("#result.id=Order[id=o-1, quantity=1]");
+            assertThat(events.get(1).resourceName())
+                    .as("an expression over the result has no value after a failure")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void aLanguageThatRefusesAnExpressionFailsTheBuild() {
+        ExpressionLanguage strict = (source, m, attribute) -> {
+            throw new IllegalArgumentException(attribute + " '" + source + "' on " + m.getName() + ": not allowed");
+        };
+        assertThatThrownBy(() -> AuditedMethod.builder(method("create"), audited("create"))
+                        .expressions(strict)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resourceType 'Order' on create: not allowed");
+    }
+
+    @Test
     void recordsTheSameEventAsTheProxy() {
         try (Harness proxied = Harness.create();
                 Harness recorded = Harness.create()) {
@@ -250,6 +361,31 @@ class CallRecorderTest {
             assertThat(h.events()).isEmpty();
             assertThat(h.actionTrail.captureStats().dropped())
                     .containsEntry(DeliveryListener.Dropped.INTERNAL_ERROR, 1L);
+        }
+    }
+
+    @Test
+    void aCustomizerThatThrowsACheckedExceptionOrAnErrorIsCountedToo() {
+        Throwable badMessage = new IllegalStateException() {
+            @Override
+            public String getMessage() {
+                throw new UnsupportedOperationException("no description either");
+            }
+        };
+        try (Harness h = Harness.create()) {
+            AuditedMethod plan = AuditedMethod.of(method("view"), audited("view"));
+            CallRecorder calls = h.actionTrail.callRecorder();
+            for (Throwable thrown :
+                    List.of(new java.io.IOException("checked"), new AssertionError("assert"), badMessage)) {
+                assertThatCode(() -> calls.record(plan, call("view", new Object[] {"o-1"}, null, null), b -> {
+                            CallRecorderTest.<RuntimeException>sneakyThrow(thrown);
+                        }))
+                        .as("%s", thrown.getClass())
+                        .doesNotThrowAnyException();
+            }
+            assertThat(h.events()).isEmpty();
+            assertThat(h.actionTrail.captureStats().dropped())
+                    .containsEntry(DeliveryListener.Dropped.INTERNAL_ERROR, 3L);
         }
     }
 

@@ -46,8 +46,8 @@ public final class AuditedMethod {
         this.eventRW = audited.eventRW();
         this.eventType = audited.eventType().length == 0 ? null : audited.eventType()[0];
         this.eventCategory = audited.eventCategory();
-        this.resourceType = b.expressions.parse(audited.resourceType(), method, "resourceType");
-        this.resourceName = b.expressions.parse(audited.resourceName(), method, "resourceName");
+        this.resourceType = b.expressions.parse(audited.resourceType(), method, b.parameterNames, "resourceType");
+        this.resourceName = b.expressions.parse(audited.resourceName(), method, b.parameterNames, "resourceName");
         this.captureArgs = audited.captureArgs();
         this.captureResult = audited.captureResult() && method.getReturnType() != void.class;
         this.parameterNames = b.parameterNames;
@@ -172,8 +172,11 @@ public final class AuditedMethod {
         }
 
         /**
-         * The names captured arguments are recorded under, one per parameter; defaults to the names in the class file
-         * ({@code arg0}, {@code arg1}, ... without {@code -parameters}).
+         * The names captured arguments are recorded under, one per parameter, and that the expression language
+         * resolves {@code #name} against; defaults to the names in the class file ({@code arg0}, {@code arg1}, ...
+         * without {@code -parameters}).
+         *
+         * @throws IllegalArgumentException if there is not one name per parameter
          */
         public Builder parameterNames(List<String> names) {
             List<String> copy = List.copyOf(names);

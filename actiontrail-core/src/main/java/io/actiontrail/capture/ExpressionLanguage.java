@@ -1,6 +1,7 @@
 package io.actiontrail.capture;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,12 +12,13 @@ import org.jspecify.annotations.Nullable;
 public interface ExpressionLanguage {
 
     /**
-     * Returns core's expressions: a literal, or a path over the call starting at a parameter by name ({@code #order}),
-     * by position ({@code #p0}, {@code #a0}, {@code #args[0]}) or at the return value ({@code #result}), followed by
-     * {@code .property} and {@code [index]} steps; a step that meets {@code null} yields no value.
+     * Returns core's expressions: a literal, or a path over the call starting at a parameter by name ({@code #order},
+     * one of the plan's {@link AuditedMethod#parameterNames() parameter names}), by position ({@code #p0},
+     * {@code #a0}, {@code #args[0]}) or at the return value ({@code #result}), followed by {@code .property} and
+     * {@code [index]} steps; a step that meets {@code null} yields no value.
      */
     static ExpressionLanguage standard() {
-        return StandardExpression::parse;
+        return StandardExpression.LANGUAGE;
     }
 
     /**
@@ -28,4 +30,19 @@ public interface ExpressionLanguage {
      */
     @Nullable
     ResourceExpression parse(String source, Method method, String attribute);
+
+    /**
+     * Parses {@code source} like {@link #parse(String, Method, String)}, for a plan that records the arguments under
+     * {@code parameterNames} (one per parameter, possibly better than the class file's, see {@link
+     * AuditedMethod.Builder#parameterNames(List)}): a language that refers to parameters by name resolves them against
+     * these. {@link AuditedMethod} calls this one. The default ignores the names and calls {@link #parse(String,
+     * Method, String)}; {@link #standard()} uses them.
+     *
+     * @throws IllegalArgumentException if the expression is malformed or does not fit the method; the message names
+     *     the method, the expression and what is wrong
+     */
+    default @Nullable ResourceExpression parse(
+            String source, Method method, List<String> parameterNames, String attribute) {
+        return parse(source, method, attribute);
+    }
 }

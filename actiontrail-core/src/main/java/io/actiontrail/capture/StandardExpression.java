@@ -6,19 +6,47 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A resource expression of {@code @Audited} in core's language ({@link ExpressionLanguage#standard()}): a literal, or a property path over the call such as {@code #order.id},
- * {@code #args[0].id}, {@code #p0}, {@code #result.items[0].sku}. Parsed and checked once per method; evaluation
- * never throws. Immutable and thread-safe.
+ * A resource expression of {@code @Audited} in core's language ({@link ExpressionLanguage#standard()}): a literal, or
+ * a property path over the call such as {@code #order.id}, {@code #args[0].id}, {@code #p0},
+ * {@code #result.items[0].sku}. Parsed and checked once per method; evaluation never throws. Immutable and
+ * thread-safe.
  */
 final class StandardExpression implements ResourceExpression {
 
-    private static final Map<Class<?>, Map<String, Accessor>> ACCESSORS = new ConcurrentHashMap<>();
+    /** Core's language: {@code #name} resolves against the names the plan records the arguments under. */
+    static final ExpressionLanguage LANGUAGE = new ExpressionLanguage() {
+        @Override
+        public @Nullable ResourceExpression parse(String source, Method method, String attribute) {
+            return StandardExpression.parse(source, method, attribute);
+        }
+
+        @Override
+        public @Nullable ResourceExpression parse(
+                String source, Method method, List<String> parameterNames, String attribute) {
+            return StandardExpression.parse(source, method, parameterNames, attribute);
+        }
+
+        @Override
+        public String toString() {
+            return "ExpressionLanguage.standard()";
+        }
+    };
+
+    // Per class, not in a static map of classes: an application's classes stay collectable when it is redeployed
+    // while core stays loaded (a container's shared library).
+    private static final ClassValue<Map<String, Accessor>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Map<String, Accessor> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     private final String source;
     private final @Nullable String literal;
@@ -33,11 +61,23 @@ final class StandardExpression implements ResourceExpression {
     }
 
     /**
-     * Parses the {@code attribute} expression of {@code method}; returns {@code null} for an empty one.
+     * Parses the {@code attribute} expression of {@code method}, whose parameters are known by their names in the
+     * class file; returns {@code null} for an empty one.
      *
      * @throws IllegalArgumentException if the expression is malformed or names no parameter of the method
      */
     static @Nullable StandardExpression parse(String source, Method method, String attribute) {
+        return parse(source, method, classFileNames(method), attribute);
+    }
+
+    /**
+     * Parses the {@code attribute} expression of {@code method}, whose parameters are known as {@code parameterNames};
+     * returns {@code null} for an empty one.
+     *
+     * @throws IllegalArgumentException if the expression is malformed or names no parameter of the method
+     */
+    static @Nullable StandardExpression parse(
+            String source, Method method, List<String> parameterNames, String attribute) {
         if (source.isEmpty()) {
             return null;
         }
@@ -70,7 +110,7 @@ final class StandardExpression implements ResourceExpression {
         } else if (root.matches("[pa]\\d+")) {
             argIndex = Integer.parseInt(root.substring(1));
         } else {
-            argIndex = parameterIndex(root, method, attribute, source);
+            argIndex = parameterIndex(root, parameterNames, method, attribute, source);
         }
         if (argIndex >= method.getParameterCount()) {
             throw invalid(
@@ -113,14 +153,21 @@ final class StandardExpression implements ResourceExpression {
         }
     }
 
-    private static int parameterIndex(String name, Method method, String attribute, String source) {
-        Parameter[] parameters = method.getParameters();
-        for (int p = 0; p < parameters.length; p++) {
-            if (parameters[p].getName().equals(name)) {
-                return p;
-            }
+    private static List<String> classFileNames(Method method) {
+        return Arrays.stream(method.getParameters()).map(Parameter::getName).toList();
+    }
+
+    private static int parameterIndex(
+            String name, List<String> parameterNames, Method method, String attribute, String source) {
+        int index = parameterNames.indexOf(name);
+        if (index >= 0) {
+            return index;
         }
-        boolean namesKnown = parameters.length == 0 || parameters[0].isNamePresent();
+        Parameter[] parameters = method.getParameters();
+        // the hint about -parameters only helps when the names are the class file's placeholders (arg0, arg1, ...)
+        boolean namesKnown = parameters.length == 0
+                || parameters[0].isNamePresent()
+                || !parameterNames.equals(classFileNames(method));
         throw invalid(
                 source,
                 method,
@@ -185,9 +232,8 @@ final class StandardExpression implements ResourceExpression {
         if (value instanceof Map<?, ?> map) {
             return map.get(name);
         }
-        Accessor accessor = ACCESSORS
-                .computeIfAbsent(value.getClass(), c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(name, n -> Accessor.find(value.getClass(), n));
+        Accessor accessor =
+                ACCESSORS.get(value.getClass()).computeIfAbsent(name, n -> Accessor.find(value.getClass(), n));
         return accessor.read(value);
     }
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Unit tests of the resource expressions of {@link Audited}: parsing, checking and safe evaluation. */
-class ExpressionTest {
+/** Unit tests of core's resource expressions of {@code @Audited}: parsing, checking and safe evaluation. */
+class StandardExpressionTest {
 
     /** Methods whose signatures the expressions are checked against. */
     interface Calls {
@@ -86,6 +86,45 @@ class ExpressionTest {
         assertThat(onUpdate("#args[0].id", ORDER)).isEqualTo("o-1");
         assertThat(onUpdate("#p0.id", ORDER)).isEqualTo("o-1");
         assertThat(onUpdate("#a1", ORDER)).isEqualTo("note");
+    }
+
+    @Test
+    void parameterIsFoundByTheNameThePlanRecordsItUnder() {
+        List<String> names = List.of("draft", "comment");
+        ResourceExpression byGivenName = Objects.requireNonNull(
+                ExpressionLanguage.standard().parse("#draft.id", method("update"), names, "resourceName"));
+
+        assertThat(byGivenName.evaluate(call(new Object[] {ORDER, "n"}, null))).isEqualTo("o-1");
+        assertThat(byGivenName.usesResult()).isFalse();
+        assertThatThrownBy(
+                        () -> ExpressionLanguage.standard().parse("#order.id", method("update"), names, "resourceName"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no parameter named 'order'")
+                .as("the names are known: no advice to compile with -parameters")
+                .hasMessageNotContaining("-parameters");
+    }
+
+    @Test
+    void theStandardLanguageWithoutNamesUsesTheClassFileNames() {
+        ExpressionLanguage standard = ExpressionLanguage.standard();
+        ResourceExpression byName = Objects.requireNonNull(standard.parse("#note", method("update"), "resourceType"));
+
+        assertThat(byName.evaluate(call(new Object[] {ORDER, "n"}, null))).isEqualTo("n");
+        assertThat(standard.parse("", method("update"), "resourceType")).isNull();
+        assertThat(standard).hasToString("ExpressionLanguage.standard()");
+    }
+
+    @Test
+    void aLanguageThatIgnoresNamesIsAskedWithoutThem() {
+        List<String> asked = new java.util.ArrayList<>();
+        ExpressionLanguage plain = (source, m, attribute) -> {
+            asked.add(attribute + ":" + source);
+            return null;
+        };
+
+        assertThat(plain.parse("#x", method("update"), List.of("a", "b"), "resourceName"))
+                .isNull();
+        assertThat(asked).containsExactly("resourceName:#x");
     }
 
     @Test

@@ -93,7 +93,9 @@ public final class CallCapture implements CallRecorder {
             ModelAccess.get().parts(b, request, response, null);
             customizer.accept(b);
             recorder.record(b.build());
-        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
+            // Exception, not only RuntimeException: a customizer or a toString written in a language without checked
+            // exceptions can throw a checked one; AssertionError: an integration's assert. None may reach the call.
             recorder.failed(plan.eventName(), e);
         }
     }

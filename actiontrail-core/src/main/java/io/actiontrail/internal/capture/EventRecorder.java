@@ -82,7 +82,7 @@ public final class EventRecorder implements CallCapture.Recorder {
             }
             append(complete(event, AuditContext.current()));
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording an event failed: " + e, e);
+            drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording an event failed: " + describe(e), e);
         }
     }
 
@@ -162,7 +162,16 @@ public final class EventRecorder implements CallCapture.Recorder {
 
     @Override
     public void failed(String eventName, Throwable error) {
-        drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + eventName + " failed: " + error, error);
+        drop(DeliveryListener.Dropped.INTERNAL_ERROR, "recording " + eventName + " failed: " + describe(error), error);
+    }
+
+    /** The error for a warning; its own {@code toString} may be what is broken (a message built from the call). */
+    private static String describe(Throwable error) {
+        try {
+            return String.valueOf(error);
+        } catch (RuntimeException | LinkageError e) {
+            return error.getClass().getName();
+        }
     }
 
     /** Returns what was recorded and, by reason, what could not be. */
