@@ -33,6 +33,19 @@ final class ObjectKeys {
         this.prefix = normalizePrefix(prefix);
     }
 
+    /**
+     * Returns the bucket name as it is.
+     *
+     * @throws IllegalArgumentException if it is blank or holds a blank at either end or a {@code /}
+     */
+    static String requireBucket(String bucket) {
+        Objects.requireNonNull(bucket, "bucket");
+        if (bucket.isBlank() || !bucket.equals(bucket.strip()) || bucket.contains("/")) {
+            throw new IllegalArgumentException("bucket must be a bucket name, without blanks or '/': '" + bucket + "'");
+        }
+        return bucket;
+    }
+
     /** Strips leading and trailing slashes. */
     static String normalizePrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");

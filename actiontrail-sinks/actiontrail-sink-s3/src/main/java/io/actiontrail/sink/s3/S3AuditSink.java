@@ -354,14 +354,9 @@ public final class S3AuditSink extends AbstractAuditSink {
 
         private Builder(@Nullable S3Client client, @Nullable S3Connection connection, String bucket) {
             super(DEFAULT_NAME, DEFAULT_BATCHING);
-            Objects.requireNonNull(bucket, "bucket");
-            if (bucket.isBlank() || !bucket.equals(bucket.strip()) || bucket.contains("/")) {
-                throw new IllegalArgumentException(
-                        "bucket must be a bucket name, without blanks or '/': '" + bucket + "'");
-            }
             this.client = client;
             this.connection = connection;
-            this.bucket = bucket;
+            this.bucket = ObjectKeys.requireBucket(bucket);
         }
 
         /**

@@ -279,13 +279,9 @@ public final class S3EventReader implements AutoCloseable {
         private boolean verifyChecksums = true;
 
         private Builder(@Nullable S3Client client, @Nullable S3Connection connection, String bucket) {
-            Objects.requireNonNull(bucket, "bucket");
-            if (bucket.isBlank() || bucket.contains("/")) {
-                throw new IllegalArgumentException("bucket must be a bucket name, without '/': '" + bucket + "'");
-            }
             this.client = client;
             this.connection = connection;
-            this.bucket = bucket;
+            this.bucket = ObjectKeys.requireBucket(bucket);
         }
 
         /** Sets the key prefix the sink was given; defaults to none. */
