@@ -30,7 +30,7 @@ final class Elasticsearch7Node extends ElasticsearchNode {
     }
 
     @Override
-    Server start() throws IOException {
+    protected Server start() throws IOException {
         int port = freePort();
         Path base = Files.createTempDirectory("elasticsearch7");
         // the runner keeps a configuration that is already there: the node logs through this one

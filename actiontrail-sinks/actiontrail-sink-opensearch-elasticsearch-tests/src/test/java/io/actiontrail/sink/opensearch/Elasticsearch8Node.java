@@ -124,7 +124,7 @@ class Elasticsearch8Node extends ElasticsearchNode {
     }
 
     @Override
-    Server start() throws IOException {
+    protected Server start() throws IOException {
         String homeProperty = System.getProperty("elasticsearch8.home");
         if (homeProperty == null || VERSION.isEmpty()) {
             throw new IllegalStateException("elasticsearch8.home and elasticsearch8.version are set by the build:"

@@ -42,7 +42,7 @@ final class Elasticsearch8SecuredNode extends Elasticsearch8Node {
     }
 
     @Override
-    String adminAuthorization() {
+    protected String adminAuthorization() {
         return basic(USER, PASSWORD);
     }
 

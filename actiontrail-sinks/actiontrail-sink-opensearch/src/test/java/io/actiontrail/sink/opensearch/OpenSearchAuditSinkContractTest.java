@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.test.AuditSinkContract;
+import io.actiontrail.testsupport.OpenSearchNode;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import io.actiontrail.UserIdentity;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.testsupport.OpenSearchNode;
 import io.actiontrail.transport.http.HttpTransport;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -4,6 +4,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.test.EventStoreContract;
+import io.actiontrail.testsupport.OpenSearchNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;

@@ -7,6 +7,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.query.LookupQuery;
+import io.actiontrail.testsupport.OpenSearchNode;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;

@@ -3,6 +3,7 @@ package io.actiontrail.sink.sls;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.test.AuditSinkContract;
+import io.actiontrail.testsupport.SlsEndpoint;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -17,13 +18,13 @@ final class SlsAuditSinkContractTest extends AuditSinkContract {
     static final String ACCESS_KEY_ID = "LTAI5tContractKey";
     static final String SECRET = "contract-secret-0123456789abcdef";
 
-    private SlsServer server;
-    private SlsServer rejecting;
+    private SlsEndpoint server;
+    private SlsEndpoint rejecting;
 
     @BeforeEach
     void startServers() throws Exception {
-        server = SlsServer.start().project("audit", "events").accessKey(ACCESS_KEY_ID, SECRET);
-        rejecting = SlsServer.start().project("audit", "events").accessKey(ACCESS_KEY_ID, SECRET);
+        server = SlsEndpoint.start().project("audit", "events").accessKey(ACCESS_KEY_ID, SECRET);
+        rejecting = SlsEndpoint.start().project("audit", "events").accessKey(ACCESS_KEY_ID, SECRET);
     }
 
     @AfterEach

@@ -11,6 +11,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.Durability;
+import io.actiontrail.testsupport.SlsEndpoint;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
@@ -43,12 +44,12 @@ final class SlsPipelineTest {
             new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0.2);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private SlsServer server;
+    private SlsEndpoint server;
     private @Nullable ActionTrail actionTrail;
 
     @BeforeEach
     void start() throws Exception {
-        server = SlsServer.start().project(PROJECT, LOGSTORE).accessKey(KEY_ID, SECRET);
+        server = SlsEndpoint.start().project(PROJECT, LOGSTORE).accessKey(KEY_ID, SECRET);
     }
 
     @AfterEach
@@ -199,7 +200,7 @@ final class SlsPipelineTest {
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(status(trail).delivered()).isEqualTo(3));
 
-        List<SlsServer.Received> requests = server.requests();
+        List<SlsEndpoint.Received> requests = server.requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).status()).isEqualTo(403);
         assertThat(requests.get(1).status()).isEqualTo(200);

@@ -15,6 +15,7 @@ import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.testsupport.SlsEndpoint;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -187,7 +188,7 @@ final class SlsWireCompatibilityTest {
             Logs.Log.Builder log = expected.addLogsBuilder()
                     .setTime((int) time.getEpochSecond())
                     .setTimeNs(time.getNano());
-            JsonNode json = SlsServer.JSON.readTree(event.toJson());
+            JsonNode json = SlsEndpoint.JSON.readTree(event.toJson());
             for (Map.Entry<String, JsonNode> field : json.properties()) {
                 JsonNode value = field.getValue();
                 log.addContentsBuilder()
@@ -227,18 +228,20 @@ final class SlsWireCompatibilityTest {
                 .containsEntry("durationMs", "1234")
                 .containsEntry(
                         "userIdentity",
-                        SlsServer.JSON
+                        SlsEndpoint.JSON
                                 .readTree(first.toJson())
                                 .get("userIdentity")
                                 .toString());
-        assertThat(SlsServer.JSON
+        assertThat(SlsEndpoint.JSON
                         .readTree(contents.get("requestParameters"))
                         .get("note")
                         .asText())
                 .isEqualTo("审计 \"quoted\" \\ line\nbreak");
-        assertThat(SlsServer.event(log)).as("the event read back from its log").isEqualTo(first);
+        assertThat(SlsEndpoint.event(log))
+                .as("the event read back from its log")
+                .isEqualTo(first);
         assertThat(decoded.getLogs(1).getTime()).isZero();
-        assertThat(SlsServer.event(decoded.getLogs(1))).isEqualTo(second);
+        assertThat(SlsEndpoint.event(decoded.getLogs(1))).isEqualTo(second);
     }
 
     @Test
@@ -257,12 +260,12 @@ final class SlsWireCompatibilityTest {
                 .getValue();
         assertThat(value).startsWith("{").endsWith("}");
         assertThat(event.toJson()).contains("\"requestParameters\":" + value);
-        assertThat(SlsServer.event(log)).isEqualTo(event);
+        assertThat(SlsEndpoint.event(log)).isEqualTo(event);
     }
 
     private static List<String> fieldNames(AuditEvent event) throws Exception {
         List<String> names = new ArrayList<>();
-        SlsServer.JSON.readTree(event.toJson()).fieldNames().forEachRemaining(names::add);
+        SlsEndpoint.JSON.readTree(event.toJson()).fieldNames().forEachRemaining(names::add);
         return names;
     }
 }

@@ -11,6 +11,7 @@ import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.testsupport.OpenSearchNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,11 +24,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -53,27 +52,11 @@ class OpenSearchEndToEndTest {
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
 
-    private static @Nullable SearchNode running;
+    @RegisterExtension
+    static final OpenSearchNode NODE = OpenSearchNode.perClass();
 
     @TempDir
     Path journal;
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        running = SearchNode.start();
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        SearchNode node = running;
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    private static SearchNode node() {
-        return Objects.requireNonNull(running, "the node starts before all tests");
-    }
 
     @Test
     void indexesEventsAndLooksThemUpFromPropertiesOnly(CapturedOutput output) throws Exception {
@@ -85,7 +68,7 @@ class OpenSearchEndToEndTest {
                         "actiontrail.data-dir=" + journal,
                         "actiontrail.shutdown-timeout=1s",
                         "actiontrail.sinks.search.type=opensearch",
-                        "actiontrail.sinks.search.url=" + node().url(),
+                        "actiontrail.sinks.search.url=" + NODE.url(),
                         "actiontrail.sinks.search.username=actiontrail",
                         "actiontrail.sinks.search.password=" + PASSWORD,
                         "actiontrail.sinks.search.index=" + INDEX,
@@ -174,7 +157,7 @@ class OpenSearchEndToEndTest {
             }
             assertThat(shown.get(2))
                     .as("env shows values, so the test would see a secret")
-                    .contains(node().url())
+                    .contains(NODE.url())
                     .contains("actiontrail.sinks.search.password");
             assertThat(shown).allSatisfy(body -> assertThat(body).doesNotContain(PASSWORD));
         }
@@ -183,7 +166,7 @@ class OpenSearchEndToEndTest {
 
     private static String search(String path) throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(node().url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(NODE.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode())
                 .as("GET %s: %s", path, response.body())
                 .isEqualTo(200);

@@ -7,6 +7,7 @@ import com.aliyun.openservices.log.common.Logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.testsupport.SlsEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A real web application configured by {@code actiontrail.*} properties only delivers its audit events to a local
- * Log Service PutLogs endpoint ({@link SlsReceiver}) that recomputes every request's signature with the secret and
+ * Log Service PutLogs endpoint ({@link SlsEndpoint}) that recomputes every request's signature with the secret and
  * decodes the LogGroup with the official SDK's protobuf class: one sink with a temporary STS key, a topic, a source and
  * tags, deflated; one with a permanent key, uncompressed. A third sink signing with a wrong secret is answered
  * {@code 401 SignatureNotMatch}: its events stay pending, none dropped, and the health details show the code. Neither
@@ -52,7 +53,7 @@ class SlsEndToEndTest {
 
     @Test
     void deliversSignedLogGroupsToAPutLogsEndpointFromPropertiesOnly(CapturedOutput output) throws Exception {
-        try (SlsReceiver sls = SlsReceiver.start()
+        try (SlsEndpoint sls = SlsEndpoint.start()
                         .project(PROJECT, "actiontrail", "actiontrail-plain")
                         .stsKey(STS_ID, STS_SECRET, TOKEN)
                         .accessKey(KEY_ID, SECRET);
@@ -109,11 +110,11 @@ class SlsEndToEndTest {
             retention.hold("d-2");
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(sls.acceptedEvents(PROJECT, "actiontrail")).hasSize(5);
-                assertThat(sls.acceptedEvents(PROJECT, "actiontrail-plain")).hasSize(5);
+                assertThat(sls.acceptedEventNodes(PROJECT, "actiontrail")).hasSize(5);
+                assertThat(sls.acceptedEventNodes(PROJECT, "actiontrail-plain")).hasSize(5);
             });
             for (String logstore : List.of("actiontrail", "actiontrail-plain")) {
-                List<JsonNode> events = sls.acceptedEvents(PROJECT, logstore);
+                List<JsonNode> events = sls.acceptedEventNodes(PROJECT, logstore);
                 assertThat(events)
                         .extracting(e -> e.path("eventName").asText())
                         .containsExactlyInAnyOrder(
@@ -131,8 +132,8 @@ class SlsEndToEndTest {
             }
 
             // the STS sink: token sent and signed, body deflated, the configured topic, source, tags and batching
-            List<SlsReceiver.Request> fromLogs = sls.requests().stream()
-                    .filter(r -> STS_ID.equals(accessKeyId(r)))
+            List<SlsEndpoint.Received> fromLogs = sls.requests().stream()
+                    .filter(r -> STS_ID.equals(r.accessKeyId()))
                     .toList();
             assertThat(fromLogs).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.accepted()).isTrue();
@@ -149,13 +150,13 @@ class SlsEndToEndTest {
                 for (Logs.Log log : group.getLogsList()) {
                     // the log's time is the event's, to the second
                     Instant eventTime = Instant.parse(
-                            SlsReceiver.event(log).path("eventTime").asText());
+                            SlsEndpoint.eventNode(log).path("eventTime").asText());
                     assertThat((long) log.getTime()).isEqualTo(eventTime.getEpochSecond());
                     assertThat(eventTime).isAfterOrEqualTo(before.minusSeconds(5));
                 }
             });
             // the permanent key: no token, no compression, the sink's default topic
-            List<SlsReceiver.Request> fromPlain = sls.requests().stream()
+            List<SlsEndpoint.Received> fromPlain = sls.requests().stream()
                     .filter(r -> r.logstore().equals("actiontrail-plain"))
                     .toList();
             assertThat(fromPlain).isNotEmpty().allSatisfy(r -> {
@@ -178,8 +179,8 @@ class SlsEndToEndTest {
                 assertThat(stale.path("delivered").asLong()).isZero();
                 assertThat(dropped(stale)).isZero();
             });
-            List<SlsReceiver.Request> fromStale = sls.requests().stream()
-                    .filter(r -> KEY_ID.equals(accessKeyId(r)) && r.logstore().equals("actiontrail"))
+            List<SlsEndpoint.Received> fromStale = sls.requests().stream()
+                    .filter(r -> KEY_ID.equals(r.accessKeyId()) && r.logstore().equals("actiontrail"))
                     .toList();
             assertThat(fromStale).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.status()).isEqualTo(401);
@@ -218,12 +219,6 @@ class SlsEndToEndTest {
                 .doesNotContain(TOKEN)
                 .doesNotContain(SECRET)
                 .doesNotContain(WRONG_SECRET);
-    }
-
-    private static String accessKeyId(SlsReceiver.Request request) {
-        String authorization = String.valueOf(request.header("Authorization"));
-        int colon = authorization.indexOf(':');
-        return authorization.startsWith("LOG ") && colon > 0 ? authorization.substring(4, colon) : "";
     }
 
     /** A sink's dropped events, summed over the reasons its health details list them by. */
