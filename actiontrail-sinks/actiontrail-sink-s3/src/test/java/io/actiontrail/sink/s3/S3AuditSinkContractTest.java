@@ -3,6 +3,7 @@ package io.actiontrail.sink.s3;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.test.AuditSinkContract;
+import io.actiontrail.testsupport.S3Server;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ final class S3AuditSinkContractTest extends AuditSinkContract {
             closedPort = socket.getLocalPort();
         }
         return S3AuditSink.builder(
-                        server.connection()
+                        S3Connections.to(server)
                                 .endpoint("http://127.0.0.1:" + closedPort)
                                 .build(),
                         BUCKET)

@@ -8,6 +8,7 @@ import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.testsupport.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -342,7 +343,7 @@ final class S3AuditSinkTest {
     @Test
     void sinkBuiltFromAConnectionWritesAndClosesItsOwnClient() throws Exception {
         AuditBatch batch = AuditBatch.ofEvents(events("Owned", T0, Duration.ZERO, 2));
-        S3AuditSink sink = S3AuditSink.builder(server.connection().build(), BUCKET)
+        S3AuditSink sink = S3AuditSink.builder(S3Connections.to(server).build(), BUCKET)
                 .prefix(prefix)
                 .name("archive")
                 .build();
@@ -358,7 +359,7 @@ final class S3AuditSinkTest {
     void checksumsWhenRequiredWorksAgainstARealServer() throws Exception {
         AuditBatch batch = AuditBatch.ofEvents(events("Plain", T0, Duration.ZERO, 3));
         S3Connection connection =
-                server.connection().checksumsWhenRequired(true).build();
+                S3Connections.to(server).checksumsWhenRequired(true).build();
         try (S3Client plain = connection.createClient()) {
             S3AuditSink.builder(plain, BUCKET).prefix(prefix).build().write(batch);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.testsupport.S3Server;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -210,7 +211,8 @@ final class S3EventReaderTest {
         List<AuditEvent> events = events("orders", "cn-hangzhou", DAY2.plusSeconds(1), Duration.ofSeconds(1), 2);
         S3AuditSink.builder(s3, BUCKET).prefix(prefix).build().write(AuditBatch.ofEvents(events));
 
-        try (S3EventReader reader = S3EventReader.builder(server.connection().build(), BUCKET)
+        try (S3EventReader reader = S3EventReader.builder(
+                        S3Connections.to(server).build(), BUCKET)
                 .prefix("/" + prefix + "/")
                 .build()) {
             assertThat(reader.records(DAY2, DAY3).map(AuditRecord::event).toList())

@@ -12,6 +12,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.sink.AuditRecord;
+import io.actiontrail.testsupport.S3Server;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.testsupport.S3Server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,14 +23,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +34,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -72,28 +65,10 @@ class S3ArchiveEndToEndTest {
 
     @Test
     void archivesControllerAndBeanEventsToS3FromPropertiesOnly(CapturedOutput output) throws Exception {
-        Properties credentials = new Properties();
-        credentials.setProperty("jclouds.identity", ACCESS_KEY);
-        credentials.setProperty("jclouds.credential", SECRET);
-        BlobStore store = BlobStores.create("transient", credentials);
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(store)
-                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .stopTimeout(0)
-                .build();
-        try {
-            proxy.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> "STARTED".equals(proxy.getState()));
-            String endpoint = "http://127.0.0.1:" + proxy.getPort();
-            try (S3Client s3 = client(endpoint)) {
-                s3.createBucket(b -> b.bucket(BUCKET));
-                run(endpoint, s3, output);
-            }
-        } finally {
-            // Jetty's threads are not daemons: a server left running would keep the JVM alive
-            proxy.stop();
-            store.close();
+        try (S3Server server = S3Server.start(ACCESS_KEY, SECRET);
+                S3Client s3 = server.client()) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+            run(server.endpoint().toString(), s3, output);
         }
     }
 
@@ -218,15 +193,6 @@ class S3ArchiveEndToEndTest {
                         .withZone(ZoneOffset.UTC)
                         .format(oldest));
         return events;
-    }
-
-    private static S3Client client(String endpoint) {
-        return S3Client.builder()
-                .endpointOverride(URI.create(endpoint))
-                .region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)))
-                .build();
     }
 
     private static HttpResponse<String> post(int port, String path) throws Exception {
