@@ -25,7 +25,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,15 +32,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -413,7 +409,7 @@ public final class SlsEndpoint implements AutoCloseable {
         if (token != null && !token.equals(headers.get("x-acs-security-token"))) {
             return error(project, logstore, 401, "Unauthorized", "The security token you provided is invalid.");
         }
-        byte[] expected = signature(key.secret(), method, path, headers).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = SlsSignature.of(key.secret(), method, path, headers).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, authorization.group(2).getBytes(StandardCharsets.US_ASCII))) {
             return error(
                     project,
@@ -455,33 +451,6 @@ public final class SlsEndpoint implements AutoCloseable {
             return new Verdict(project, logstore, new Answer(200, "", "", Map.of()), group);
         } catch (IOException e) {
             return error(project, logstore, 400, "PostBodyInvalid", "The body is not a LogGroup: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The v1 signature as the service computes it from a received request: HMAC-SHA1 under the secret of the verb,
-     * Content-MD5, Content-Type, Date, every {@code x-log-*} and {@code x-acs-*} header as {@code name:value} sorted
-     * by name, and the path, each on its own line; base64.
-     */
-    static String signature(String secret, String method, String path, Map<String, String> lowercaseHeaders) {
-        StringJoiner text = new StringJoiner("\n");
-        text.add(method)
-                .add(lowercaseHeaders.getOrDefault("content-md5", ""))
-                .add(lowercaseHeaders.getOrDefault("content-type", ""))
-                .add(lowercaseHeaders.getOrDefault("date", ""));
-        new TreeMap<>(lowercaseHeaders).forEach((name, value) -> {
-            if (name.startsWith("x-log-") || name.startsWith("x-acs-")) {
-                text.add(name + ":" + value);
-            }
-        });
-        text.add(path);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder()
-                    .encodeToString(mac.doFinal(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
