@@ -34,6 +34,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.samples.petclinic.vet.VetService;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -287,6 +288,25 @@ class ActionTrailAutoConfigurationTest {
                             "@Audited method io.actiontrail.spring.AuditedServices$BlindSpots.refund(String) is final")
                     .contains("@Audited method io.actiontrail.spring.AuditedServices$BlindSpots.cancel(String) is"
                             + " called from BlindSpots.cancelAll on the same object");
+        });
+    }
+
+    @Test
+    void checksBeansInPackagesUnderOrgSpringframeworkLikeAnyOtherAndCountsWhatIsAudited(CapturedOutput output) {
+        runner.withBean(VetService.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output)
+                    .contains("@Audited method org.springframework.samples.petclinic.vet.VetService.retire(String) is"
+                            + " final");
+            AuditCoverage.Report methods = context.getBeanProvider(AuditCoverage.class)
+                    .orderedStream()
+                    .map(AuditCoverage::report)
+                    .filter(r -> r.kind().equals("@Audited methods"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(methods.found()).isEqualTo(2);
+            assertThat(methods.audited()).isEqualTo(1);
+            assertThat(methods.warnings()).singleElement().asString().contains("1 @Audited method cannot be");
         });
     }
 

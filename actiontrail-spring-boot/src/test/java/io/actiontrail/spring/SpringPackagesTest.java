@@ -26,6 +26,7 @@ class SpringPackagesTest {
     private static final Set<String> PUBLIC_API = Set.of(
             "io.actiontrail.spring.AuditIdentityProvider",
             "io.actiontrail.spring.AuditedMethods",
+            "io.actiontrail.spring.AuditCoverage",
             "io.actiontrail.spring.autoconfigure.ActionTrailBuilderCustomizer",
             "io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory",
             "io.actiontrail.spring.autoconfigure.sink.SinkDefinition",

@@ -1,12 +1,14 @@
 package io.actiontrail.spring.actuate;
 
 import io.actiontrail.ActionTrail;
+import io.actiontrail.spring.AuditCoverage;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
 import io.actiontrail.trail.Trail;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,7 +21,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * With Spring Boot's health support: one health indicator per trail, under {@code actionTrail} (for example
- * {@code /actuator/health/actionTrail/main}). Disable with {@code management.health.actiontrail.enabled=false}.
+ * {@code /actuator/health/actionTrail/main}), and {@code capture} with what the application's captures audit. Disable with {@code management.health.actiontrail.enabled=false}.
  *
  * <p>Thread-safety: configuration only, used by Spring at start-up.
  */
@@ -29,6 +31,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("actiontrail")
 public final class ActionTrailHealthAutoConfiguration {
 
+    private static final String CAPTURE = "capture";
+
     /** Creates the configuration; called by Spring. */
     public ActionTrailHealthAutoConfiguration() {}
 
@@ -36,7 +40,7 @@ public final class ActionTrailHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "actionTrailHealthContributor")
     public CompositeHealthContributor actionTrailHealthContributor(
-            ActionTrail actionTrail, ActionTrailProperties properties) {
+            ActionTrail actionTrail, ActionTrailProperties properties, ObjectProvider<AuditCoverage> coverages) {
         Map<String, HealthContributor> trails = new LinkedHashMap<>();
         for (Trail trail : actionTrail.trails()) {
             trails.put(
@@ -44,6 +48,8 @@ public final class ActionTrailHealthAutoConfiguration {
                     new TrailHealthIndicator(
                             actionTrail, trail.name(), properties.getHealth().getDownAfter(), Clock.systemUTC()));
         }
+        // what is audited, next to the trails; a trail of that name keeps it, and the coverage moves aside
+        trails.put(trails.containsKey(CAPTURE) ? "_" + CAPTURE : CAPTURE, new CoverageHealthIndicator(coverages));
         return CompositeHealthContributor.fromMap(trails);
     }
 }

@@ -1,6 +1,7 @@
 package io.actiontrail.spring.aop;
 
 import io.actiontrail.Audited;
+import io.actiontrail.spring.AuditCoverage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +30,18 @@ import org.springframework.util.ReflectionUtils;
 /**
  * At start-up, warns about every {@link Audited} method of a bean that Spring AOP cannot intercept, naming the method:
  * final or private methods, methods of final classes, and calls from the same class ({@code this.create(..)}), which
- * bypass the proxy. {@code @Audited} never silently does nothing. Runs once; not thread-safe.
+ * bypass the proxy. {@code @Audited} never silently does nothing. Counts what it found for the start-up line and the
+ * health details. Runs once, at start-up; {@link #report()} is safe from any thread after that.
  */
-final class AuditedMethodsVerifier implements SmartInitializingSingleton {
+final class AuditedMethodsVerifier implements SmartInitializingSingleton, AuditCoverage {
 
     private static final Logger log = LoggerFactory.getLogger(AuditedMethodsVerifier.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final boolean controllersCapturedElsewhere;
     private final List<String> warnings = new ArrayList<>();
+    private final AtomicInteger found = new AtomicInteger();
+    private final AtomicInteger inert = new AtomicInteger();
 
     AuditedMethodsVerifier(ConfigurableListableBeanFactory beanFactory, boolean controllersCapturedElsewhere) {
         this.beanFactory = beanFactory;
@@ -57,7 +62,8 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
                 continue;
             }
             Class<?> user = ClassUtils.getUserClass(type);
-            if (user.getName().startsWith("org.springframework.") || !seen.add(user)) {
+            // no exclusion by package: an application's beans may live under org.springframework. too
+            if (!seen.add(user)) {
                 continue;
             }
             if (java.lang.reflect.Proxy.isProxyClass(user)) {
@@ -66,13 +72,34 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
             if (controllersCapturedElsewhere && AuditedAdvisor.isController(user)) {
                 continue; // handlers are audited by the controller capture, which needs no proxy
             }
-            verify(user);
+            try {
+                verify(user);
+            } catch (LinkageError e) {
+                // a framework class whose optional dependencies are absent: it declares no @Audited method we could see
+                log.debug("ActionTrail: could not inspect {} for @Audited methods", user.getName(), e);
+            }
         }
     }
 
     /** Returns the warnings logged so far. */
     List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /**
+     * The {@code @Audited} methods of the beans (of the beans other than controllers when the web capture audits those),
+     * and how many of them Spring AOP can intercept; self-invocation is warned about, not subtracted, since calls from
+     * other beans are still audited.
+     */
+    @Override
+    public Report report() {
+        int total = found.get();
+        int notAudited = inert.get();
+        List<String> why = notAudited == 0
+                ? List.of()
+                : List.of(notAudited + " @Audited method" + (notAudited == 1 ? "" : "s")
+                        + " cannot be intercepted by Spring AOP and so record nothing: see the warnings naming them");
+        return new Report("@Audited methods", total, total - notAudited, why);
     }
 
     void verify(Class<?> type) {
@@ -93,8 +120,15 @@ final class AuditedMethodsVerifier implements SmartInitializingSingleton {
         if (audited.isEmpty()) {
             return;
         }
+        found.addAndGet(audited.size());
         for (Method method : new LinkedHashSet<>(audited.values())) {
             int mod = method.getModifiers();
+            if (Modifier.isFinal(mod)
+                    || Modifier.isPrivate(mod)
+                    || Modifier.isStatic(mod)
+                    || Modifier.isFinal(method.getDeclaringClass().getModifiers())) {
+                inert.incrementAndGet();
+            }
             if (Modifier.isFinal(mod)) {
                 warn(method, "is final; Spring AOP cannot intercept it, so its calls are not audited");
             } else if (Modifier.isPrivate(mod)) {

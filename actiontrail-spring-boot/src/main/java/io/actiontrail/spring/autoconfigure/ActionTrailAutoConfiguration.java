@@ -5,6 +5,7 @@ import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.sink.AuditSink;
+import io.actiontrail.spring.AuditCoverage;
 import io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory;
 import io.actiontrail.spring.autoconfigure.sink.SinkDefinition;
 import io.actiontrail.trail.Trail;
@@ -16,9 +17,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -43,6 +46,14 @@ public final class ActionTrailAutoConfiguration {
     @ConditionalOnMissingBean(name = "actionTrailJournalEventStore")
     public EventStore actionTrailJournalEventStore(ActionTrail actionTrail) {
         return actionTrail.eventStore();
+    }
+
+    /** Says at start-up what is audited and where it goes, and warns about what is not audited. */
+    @Bean
+    @ConditionalOnMissingBean(name = "actionTrailStartupReport")
+    ApplicationListener<ApplicationReadyEvent> actionTrailStartupReport(
+            ActionTrail actionTrail, ObjectProvider<AuditCoverage> coverages) {
+        return new StartupReport(actionTrail, coverages);
     }
 
     /** The ActionTrail instance, closed (flushing pending deliveries) when the context closes. */

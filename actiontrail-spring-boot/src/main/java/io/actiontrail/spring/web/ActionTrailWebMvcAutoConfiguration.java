@@ -1,9 +1,11 @@
 package io.actiontrail.spring.web;
 
 import io.actiontrail.ActionTrail;
+import io.actiontrail.spring.AuditCoverage;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -53,6 +55,14 @@ public final class ActionTrailWebMvcAutoConfiguration {
                     "actiontrail.capture.request-id-header", header, "must not be blank");
         }
         return new AuditContextFilter(proxies, header, capture.getEventType());
+    }
+
+    /** Counts the controller handlers and how many are audited, for the start-up line and the health details. */
+    @Bean
+    @ConditionalOnMissingBean(name = "actionTrailControllerCoverage")
+    AuditCoverage actionTrailControllerCoverage(ListableBeanFactory beans, ActionTrailProperties properties) {
+        ActionTrailProperties.Capture capture = properties.getCapture();
+        return new ControllerCoverage(beans, capture.isControllers(), capture.isReadMethods());
     }
 
     /** Audits controller handlers. */

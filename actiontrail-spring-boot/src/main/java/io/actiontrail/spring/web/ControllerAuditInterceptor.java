@@ -36,6 +36,7 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -61,6 +62,11 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /** Spring Boot's error-controller contract: in Boot 4, and in Boot 3. */
+    private static final Set<String> ERROR_CONTROLLERS = Set.of(
+            "org.springframework.boot.webmvc.error.ErrorController",
+            "org.springframework.boot.web.servlet.error.ErrorController");
 
     private final ActionTrail actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
@@ -110,9 +116,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                     || request.getAttribute(CALL) != null) {
                 return true;
             }
-            Class<?> beanType = method.getBeanType();
-            if (!AnnotatedElementUtils.hasAnnotation(beanType, Controller.class)
-                    || beanType.getName().startsWith("org.springframework.")) {
+            if (!isApplicationHandler(method.getBeanType())) {
                 return true;
             }
             HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), ControllerAuditInterceptor::plan);
@@ -130,6 +134,25 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                     CALL, new Call(plan, method, actionTrail.callRecorder().now(), System.nanoTime(), scope));
         } catch (RuntimeException e) {
             log.warn("ActionTrail: could not prepare the audit of {}", handler, e);
+        }
+        return true;
+    }
+
+    /**
+     * Whether a handler's bean is one of the application's controllers: a {@code @Controller} that is not an error
+     * controller (Spring Boot's {@code ErrorController} contract, whose {@code BasicErrorController} renders the error
+     * of a request whose own handler is audited). Recognised by type, never by package, so that an application whose
+     * controllers live under {@code org.springframework.} or {@code io.spring.} is audited like any other. Actuator's
+     * endpoints are not {@code @Controller}s.
+     */
+    static boolean isApplicationHandler(Class<?> beanType) {
+        if (!AnnotatedElementUtils.hasAnnotation(beanType, Controller.class)) {
+            return false;
+        }
+        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(beanType)) {
+            if (ERROR_CONTROLLERS.contains(type.getName())) {
+                return false;
+            }
         }
         return true;
     }

@@ -1,0 +1,175 @@
+package io.actiontrail.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.actiontrail.AuditEvent;
+import io.actiontrail.Outcome;
+import io.actiontrail.spring.web.readonly.ReadOnlyApp;
+import io.actiontrail.test.InMemoryAuditSink;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.samples.petclinic.PetClinicLikeApp;
+
+/**
+ * An application whose controllers live under {@code org.springframework.samples} and {@code io.spring.sample}, on a
+ * real server: every form post is audited, Spring Boot's error controller is not, and the start-up line and the health
+ * details say what is audited and what is not.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ApplicationPackagesTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path journal;
+
+    private ConfigurableApplicationContext start(String... properties) {
+        return new SpringApplicationBuilder(PetClinicLikeApp.class)
+                .properties(
+                        "server.port=0",
+                        "server.address=127.0.0.1",
+                        "spring.application.name=petclinic",
+                        "actiontrail.data-dir=" + journal,
+                        "actiontrail.shutdown-timeout=1s",
+                        "management.endpoint.health.show-details=always")
+                .properties(properties)
+                .run();
+    }
+
+    @Test
+    void auditsFormPostsOfControllersInPackagesUnderOrgSpringframeworkAndIoSpring() throws Exception {
+        try (ConfigurableApplicationContext app = start()) {
+            int port = port(app);
+            // Spring Boot's own error controller, called directly: the framework's handler, recognised by its type
+            send(port, "POST", "/error", "");
+            assertThat(send(port, "POST", "/owners/new", "firstName=George&lastName=Franklin")
+                            .statusCode())
+                    .isEqualTo(302);
+            assertThat(send(port, "POST", "/owners/1/edit", "lastName=Davis").statusCode())
+                    .isEqualTo(302);
+            assertThat(send(port, "GET", "/owners/1", "").body()).isEqualTo("George Davis");
+            assertThat(send(port, "POST", "/owners/1/visits", "description=rabies+shot")
+                            .statusCode())
+                    .isEqualTo(201);
+
+            InMemoryAuditSink sink = app.getBean(InMemoryAuditSink.class);
+            await().until(() -> sink.events().size() >= 3);
+            List<AuditEvent> events = sink.events();
+            assertThat(events)
+                    .extracting(AuditEvent::eventName)
+                    .as("the error controller's and the read handler's calls are not audited")
+                    .containsExactly("ProcessCreationForm", "ProcessUpdateOwnerForm", "AddVisit");
+            assertThat(events).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS));
+            assertThat(events.get(0).requestParameters())
+                    .containsEntry("firstName", "George")
+                    .containsEntry("lastName", "Franklin");
+            assertThat(events.get(1).requestParameters())
+                    .containsEntry("ownerId", "1")
+                    .containsEntry("lastName", "Davis");
+            assertThat(events.get(2).requestParameters())
+                    .containsEntry("ownerId", "1")
+                    .containsEntry("description", "rabies shot");
+            assertThat(events.get(0).additionalEventData()).containsEntry("httpStatus", 302L);
+        }
+    }
+
+    @Test
+    void saysAtStartUpAndInTheHealthWhatIsAuditedAndWhyNotTheRest(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext app = start()) {
+            assertThat(output.getOut())
+                    .containsOnlyOnce("ActionTrail: auditing ")
+                    .contains("3 of 4 controller handlers")
+                    .contains("0 of 0 @Audited methods")
+                    .contains("; trail '")
+                    .contains("@Audited method org.springframework.samples.petclinic.owner.OwnerController.renameAll"
+                            + " is not a request handler");
+
+            JsonNode capture = JSON.readTree(send(port(app), "GET", "/actuator/health/actionTrail/capture", "")
+                    .body());
+            assertThat(capture.path("status").asText()).isEqualTo("UP");
+            JsonNode handlers = capture.path("details").path("controller handlers");
+            assertThat(handlers.path("found").asInt()).isEqualTo(4);
+            assertThat(handlers.path("audited").asInt()).isEqualTo(3);
+            assertThat(handlers.path("warnings").toString()).contains("OwnerController.renameAll");
+            assertThat(capture.path("details")
+                            .path("@Audited methods")
+                            .path("found")
+                            .asInt())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void warnsWhenNoHandlerIsAuditedAndSaysWhy(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext app = start("actiontrail.capture.controllers=false")) {
+            String why = "none of the 4 controller handlers is audited: actiontrail.capture.controllers is false";
+            assertThat(output.getOut()).contains("0 of 4 controller handlers").containsPattern("WARN .*" + why);
+            JsonNode handlers = handlersHealth(app);
+            assertThat(handlers.path("audited").asInt()).isZero();
+            assertThat(handlers.path("warnings").toString()).contains(why);
+        }
+    }
+
+    @Test
+    void warnsWhenEveryHandlerOnlyReadsAndReadMethodsAreOff(CapturedOutput output) {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ReadOnlyApp.class)
+                .properties(
+                        "server.port=0",
+                        "server.address=127.0.0.1",
+                        "actiontrail.data-dir=" + journal,
+                        "actiontrail.shutdown-timeout=1s")
+                .run()) {
+            assertThat(app.isRunning()).isTrue();
+            assertThat(output.getOut())
+                    .contains("0 of 2 controller handlers")
+                    .containsPattern("WARN .*none of the 2 controller handlers is audited: each maps only read methods"
+                            + " \\(GET, HEAD\\) and actiontrail.capture.read-methods is false");
+        }
+    }
+
+    @Test
+    void readMethodsOnAuditEveryHandler(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext app = start("actiontrail.capture.read-methods=true")) {
+            assertThat(output.getOut()).contains("4 of 4 controller handlers").doesNotContain("none of the");
+            assertThat(handlersHealth(app).path("audited").asInt()).isEqualTo(4);
+        }
+    }
+
+    private static JsonNode handlersHealth(ConfigurableApplicationContext app) throws Exception {
+        return JSON.readTree(send(port(app), "GET", "/actuator/health/actionTrail/capture", "")
+                        .body())
+                .path("details")
+                .path("controller handlers");
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
+                .getPort();
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String form) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString(form))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
