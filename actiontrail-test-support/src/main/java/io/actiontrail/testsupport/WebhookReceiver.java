@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.actiontrail.AuditEvent;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -177,13 +176,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders()
-                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            byte[] body = Exchanges.body(exchange);
+            Map<String, String> headers = Exchanges.headers(exchange);
             boolean verified = "POST".equals(exchange.getRequestMethod())
                     && signature.holds(
                             headers.get(TIMESTAMP_HEADER.toLowerCase(Locale.ROOT)),
