@@ -19,11 +19,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,9 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.ClassUtils;
+import org.springframework.validation.BindingResult;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -46,18 +51,25 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Audits controller handlers: every handler of a mutating HTTP method (and of GET, HEAD and OPTIONS when read methods
  * are on) becomes one event named after the handler, {@code @Audited} on the handler refining it. The event carries
  * path variables, query and form parameters and the request body as redacted {@code requestParameters}; a status of
  * 400 or more, or an exception, makes it a {@code Failure} ({@code Denied} for 401, 403 and security exceptions)
- * with the error code. While the handler runs, the caller's identity is bound to the {@link AuditContext}.
+ * with the error code, and so do validation errors of the handler's form objects ({@value #VALIDATION_FAILED}, with
+ * the objects, fields and codes, never the rejected values, in {@code additionalEventData.validationErrors}). While the handler runs, the caller's identity is bound to the {@link AuditContext}.
  * Thread-safe.
  */
 final class ControllerAuditInterceptor implements HandlerInterceptor {
 
     static final String CALL = ControllerAuditInterceptor.class.getName() + ".CALL";
+
+    /** The error code of a handler whose form objects did not validate. */
+    static final String VALIDATION_FAILED = "ValidationFailed";
+
+    private static final int MAX_VALIDATION_ERRORS = 50;
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
@@ -95,6 +107,9 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
 
         @Nullable
         Object result;
+
+        /** The field and object errors of the handler's form objects, from the model; empty when it has none. */
+        List<Map<String, String>> validationErrors = List.of();
 
         Call(HandlerPlan plan, HandlerMethod handler, Instant start, long startNanos, AuditContext.Scope scope) {
             this.plan = plan;
@@ -167,6 +182,50 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         return new HandlerPlan(AuditedMethods.of(method, audited, defaultName), defaultName, true);
     }
 
+    /**
+     * Reads the validation errors of the handler's form objects from its model: a form handler that finds errors
+     * renders the form again with 200, so the status alone would call it a success.
+     */
+    @Override
+    public void postHandle(
+            HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable ModelAndView view) {
+        if (view == null || !(request.getAttribute(CALL) instanceof Call call)) {
+            return;
+        }
+        try {
+            call.validationErrors = validationErrors(view.getModel());
+        } catch (RuntimeException e) {
+            log.warn("ActionTrail: could not read the validation errors of {}", call.plan.eventName(), e);
+        }
+    }
+
+    /** The errors of every binding result in the model, at most {@value #MAX_VALIDATION_ERRORS}; never a value. */
+    static List<Map<String, String>> validationErrors(Map<String, Object> model) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (Object value : model.values()) {
+            if (!(value instanceof BindingResult result) || !result.hasErrors()) {
+                continue;
+            }
+            for (ObjectError error : result.getAllErrors()) {
+                if (errors.size() == MAX_VALIDATION_ERRORS) {
+                    return errors;
+                }
+                Map<String, String> entry = new LinkedHashMap<>();
+                entry.put("object", clip(result.getObjectName()));
+                if (error instanceof FieldError field) {
+                    entry.put("field", clip(field.getField()));
+                }
+                entry.put("code", clip(String.valueOf(error.getCode())));
+                errors.add(entry);
+            }
+        }
+        return errors;
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
     @Override
     public void afterCompletion(
             HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable Exception ex) {
@@ -193,7 +252,8 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         Map<String, String> pathVariables = pathVariables(request);
         Throwable failure = ex != null ? ex : handledException(request);
         int status = ex != null ? statusOf(ex) : response.getStatus();
-        boolean failed = ex != null || status >= 400;
+        List<Map<String, String>> invalid = call.validationErrors;
+        boolean failed = ex != null || status >= 400 || !invalid.isEmpty();
         boolean captureArgs = audited == null || audited.captureArgs();
         Consumer<AuditEvent.Builder> http = b -> {
             if (captureArgs) {
@@ -203,6 +263,8 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                 b.responseElements(null); // an error answer is no result
                 if (failure != null) {
                     b.failure(failure);
+                } else if (!invalid.isEmpty()) {
+                    b.errorCode(VALIDATION_FAILED).errorMessage(validationMessage(invalid));
                 } else {
                     b.errorCode(errorCode(status)).errorMessage("HTTP " + status + " " + reason(status));
                 }
@@ -217,6 +279,9 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
             extra.put("httpMethod", request.getMethod());
             extra.put("path", request.getRequestURI());
             extra.put("httpStatus", status);
+            if (!invalid.isEmpty()) {
+                extra.put("validationErrors", invalid);
+            }
             b.additionalEventData(extra);
         };
         long elapsed = System.nanoTime() - call.startNanos;
@@ -239,6 +304,17 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                 .eventRW(read ? EventRW.READ : EventRW.WRITE);
         http.accept(b);
         actionTrail.record(b.build());
+    }
+
+    /** {@code 2 validation errors: owner.lastName (NotBlank), owner.telephone (Digits)}. */
+    private static String validationMessage(List<Map<String, String>> errors) {
+        StringJoiner message = new StringJoiner(
+                ", ", errors.size() + " validation error" + (errors.size() == 1 ? "" : "s") + ": ", "");
+        for (Map<String, String> error : errors) {
+            String field = error.get("field");
+            message.add(error.get("object") + (field == null ? "" : "." + field) + " (" + error.get("code") + ")");
+        }
+        return message.toString();
     }
 
     private static boolean isDenial(Throwable failure) {

@@ -91,11 +91,50 @@ class ApplicationPackagesTest {
     }
 
     @Test
+    void aFormRenderedAgainWithErrorsIsAFailureNamingFieldsAndCodesAndARedirectAfterPostASuccess() throws Exception {
+        try (ConfigurableApplicationContext app = start()) {
+            int port = port(app);
+            HttpResponse<String> invalid =
+                    send(port, "POST", "/owners/7/pets/new", "name=&type=unicorn&microchipSecret=LEAKED-CHIP-123");
+            assertThat(invalid.statusCode()).isEqualTo(200);
+            assertThat(invalid.body()).isEqualTo("form with errors");
+            assertThat(send(port, "POST", "/owners/7/pets/new", "name=Leo&type=cat&microchipSecret=123456789012345")
+                            .statusCode())
+                    .isEqualTo(302);
+
+            InMemoryAuditSink sink = app.getBean(InMemoryAuditSink.class);
+            await().until(() -> sink.events().size() >= 2);
+            AuditEvent failed = sink.events().get(0);
+            assertThat(failed.eventName()).isEqualTo("ProcessCreationForm");
+            assertThat(failed.outcome()).isEqualTo(Outcome.FAILURE);
+            assertThat(failed.errorCode()).isEqualTo("ValidationFailed");
+            assertThat(failed.errorMessage())
+                    .startsWith("3 validation errors: ")
+                    .contains("pet.name (NotBlank)", "pet.type (Pattern)", "pet.microchipSecret (Pattern)");
+            assertThat(Objects.requireNonNull(failed.additionalEventData()).get("validationErrors"))
+                    .asString()
+                    .contains("field=name", "code=NotBlank", "field=type", "field=microchipSecret");
+            assertThat(failed.requestParameters()).containsEntry("ownerId", "7").containsEntry("type", "unicorn");
+            assertThat(failed.toJson())
+                    .as("a redacted field's rejected value is recorded nowhere")
+                    .doesNotContain("LEAKED-CHIP-123");
+
+            AuditEvent created = sink.events().get(1);
+            assertThat(created.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(created.errorCode()).isNull();
+            assertThat(created.additionalEventData())
+                    .containsEntry("httpStatus", 302L)
+                    .doesNotContainKey("validationErrors");
+            assertThat(created.requestParameters()).containsEntry("name", "Leo");
+        }
+    }
+
+    @Test
     void saysAtStartUpAndInTheHealthWhatIsAuditedAndWhyNotTheRest(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext app = start()) {
             assertThat(output.getOut())
                     .containsOnlyOnce("ActionTrail: auditing ")
-                    .contains("3 of 4 controller handlers")
+                    .contains("4 of 5 controller handlers")
                     .contains("0 of 0 @Audited methods")
                     .contains("; trail '")
                     .contains("@Audited method org.springframework.samples.petclinic.owner.OwnerController.renameAll"
@@ -105,8 +144,8 @@ class ApplicationPackagesTest {
                     .body());
             assertThat(capture.path("status").asText()).isEqualTo("UP");
             JsonNode handlers = capture.path("details").path("controller handlers");
-            assertThat(handlers.path("found").asInt()).isEqualTo(4);
-            assertThat(handlers.path("audited").asInt()).isEqualTo(3);
+            assertThat(handlers.path("found").asInt()).isEqualTo(5);
+            assertThat(handlers.path("audited").asInt()).isEqualTo(4);
             assertThat(handlers.path("warnings").toString()).contains("OwnerController.renameAll");
             assertThat(capture.path("details")
                             .path("@Audited methods")
@@ -119,8 +158,8 @@ class ApplicationPackagesTest {
     @Test
     void warnsWhenNoHandlerIsAuditedAndSaysWhy(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext app = start("actiontrail.capture.controllers=false")) {
-            String why = "none of the 4 controller handlers is audited: actiontrail.capture.controllers is false";
-            assertThat(output.getOut()).contains("0 of 4 controller handlers").containsPattern("WARN .*" + why);
+            String why = "none of the 5 controller handlers is audited: actiontrail.capture.controllers is false";
+            assertThat(output.getOut()).contains("0 of 5 controller handlers").containsPattern("WARN .*" + why);
             JsonNode handlers = handlersHealth(app);
             assertThat(handlers.path("audited").asInt()).isZero();
             assertThat(handlers.path("warnings").toString()).contains(why);
@@ -147,8 +186,8 @@ class ApplicationPackagesTest {
     @Test
     void readMethodsOnAuditEveryHandler(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext app = start("actiontrail.capture.read-methods=true")) {
-            assertThat(output.getOut()).contains("4 of 4 controller handlers").doesNotContain("none of the");
-            assertThat(handlersHealth(app).path("audited").asInt()).isEqualTo(4);
+            assertThat(output.getOut()).contains("5 of 5 controller handlers").doesNotContain("none of the");
+            assertThat(handlersHealth(app).path("audited").asInt()).isEqualTo(5);
         }
     }
 

@@ -1,10 +1,16 @@
 package org.springframework.samples.petclinic;
 
 import io.actiontrail.test.InMemoryAuditSink;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.View;
 
 /**
  * An application shaped like the well-known sample clinic: form controllers in a package under
@@ -18,6 +24,24 @@ public class PetClinicLikeApp {
     @Bean
     InMemoryAuditSink testSink() {
         return InMemoryAuditSink.create();
+    }
+
+    /** The form view the pet form is rendered again with; Spring Boot resolves views by bean name. */
+    @Bean("pets/createOrUpdatePetForm")
+    View petForm() {
+        return new View() {
+            @Override
+            public String getContentType() {
+                return "text/plain";
+            }
+
+            @Override
+            public void render(@Nullable Map<String, ?> model, HttpServletRequest request, HttpServletResponse response)
+                    throws IOException {
+                response.setContentType(getContentType());
+                response.getWriter().write("form with errors");
+            }
+        };
     }
 
     /** Spring Security is on the tests' classpath; this application has no authentication, as the sample has none. */
