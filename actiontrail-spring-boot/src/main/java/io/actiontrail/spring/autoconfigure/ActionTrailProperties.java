@@ -258,6 +258,12 @@ public final class ActionTrailProperties {
         private boolean readMethods = false;
 
         /**
+         * Whether a handler without @Audited takes its resources from its URI pattern: /owners/{ownerId}/pets/{petId}
+         * is the Pet petId of the Owner ownerId; a creation is named from where it redirects.
+         */
+        private boolean resourcesFromPaths = true;
+
+        /**
          * Addresses or CIDR blocks of the proxies allowed to set X-Forwarded-For and Forwarded; from any other remote
          * address those headers are ignored.
          */
@@ -292,6 +298,14 @@ public final class ActionTrailProperties {
 
         public void setReadMethods(boolean readMethods) {
             this.readMethods = readMethods;
+        }
+
+        public boolean isResourcesFromPaths() {
+            return resourcesFromPaths;
+        }
+
+        public void setResourcesFromPaths(boolean resourcesFromPaths) {
+            this.resourcesFromPaths = resourcesFromPaths;
         }
 
         public List<String> getTrustedProxies() {

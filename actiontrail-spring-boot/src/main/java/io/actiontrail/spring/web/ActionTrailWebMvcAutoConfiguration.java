@@ -76,8 +76,9 @@ public final class ActionTrailWebMvcAutoConfiguration {
                 ActionTrail actionTrail,
                 ActionTrailProperties properties,
                 ObjectProvider<AuditIdentityProvider> identities) {
+            ActionTrailProperties.Capture capture = properties.getCapture();
             return new ControllerAuditInterceptor(
-                    actionTrail, identities, properties.getCapture().isReadMethods());
+                    actionTrail, identities, capture.isReadMethods(), capture.isResourcesFromPaths());
         }
 
         @Bean

@@ -83,13 +83,18 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
     private final ActionTrail actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
     private final boolean readMethods;
+    private final boolean resourcesFromPaths;
     private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
 
     ControllerAuditInterceptor(
-            ActionTrail actionTrail, ObjectProvider<AuditIdentityProvider> identities, boolean readMethods) {
+            ActionTrail actionTrail,
+            ObjectProvider<AuditIdentityProvider> identities,
+            boolean readMethods,
+            boolean resourcesFromPaths) {
         this.actionTrail = actionTrail;
         this.identities = identities;
         this.readMethods = readMethods;
+        this.resourcesFromPaths = resourcesFromPaths;
     }
 
     /** The state of one audited handler call, kept as a request attribute. Not thread-safe: one request. */
@@ -302,8 +307,27 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                 .eventTime(call.start)
                 .durationMs(elapsed / 1_000_000)
                 .eventRW(read ? EventRW.READ : EventRW.WRITE);
+        if (resourcesFromPaths) {
+            resourcesFromPath(b, request, response, pathVariables);
+        }
         http.accept(b);
         actionTrail.record(b.build());
+    }
+
+    private static void resourcesFromPath(
+            AuditEvent.Builder b, HttpServletRequest request, HttpServletResponse response, Map<String, String> vars) {
+        if (!(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern)) {
+            return;
+        }
+        int status = response.getStatus();
+        String redirect = status >= 300 && status < 400 ? response.getHeader("Location") : null;
+        PathResources.Resources resources = PathResources.of(pattern, vars, redirect);
+        if (resources.type() != null) {
+            b.resource(resources.type(), resources.name());
+        }
+        if (!resources.referenced().isEmpty()) {
+            b.referencedResources(resources.referenced());
+        }
     }
 
     /** {@code 2 validation errors: owner.lastName (NotBlank), owner.telephone (Digits)}. */

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,6 +88,14 @@ class ApplicationPackagesTest {
                     .containsEntry("ownerId", "1")
                     .containsEntry("description", "rabies shot");
             assertThat(events.get(0).additionalEventData()).containsEntry("httpStatus", 302L);
+            // resources by the convention of the paths: a creation named from its redirect, then the owner, a visit
+            assertThat(events.get(0).resourceType()).isEqualTo("Owner");
+            assertThat(events.get(0).resourceName()).isEqualTo("1");
+            assertThat(events.get(1).resourceType()).isEqualTo("Owner");
+            assertThat(events.get(1).resourceName()).isEqualTo("1");
+            assertThat(events.get(2).resourceType()).isEqualTo("Visit");
+            assertThat(events.get(2).resourceName()).isNull();
+            assertThat(events.get(2).referencedResources()).isEqualTo(Map.of("Owner", List.of("1")));
         }
     }
 
@@ -126,6 +135,11 @@ class ApplicationPackagesTest {
                     .containsEntry("httpStatus", 302L)
                     .doesNotContainKey("validationErrors");
             assertThat(created.requestParameters()).containsEntry("name", "Leo");
+            assertThat(failed.resourceType()).isEqualTo("Pet");
+            assertThat(failed.resourceName()).as("nothing was created").isNull();
+            assertThat(created.resourceType()).isEqualTo("Pet");
+            assertThat(created.resourceName()).isEqualTo("1");
+            assertThat(created.referencedResources()).isEqualTo(Map.of("Owner", List.of("7"), "Pet", List.of("1")));
         }
     }
 
