@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Captures Spring MVC requests: binds each request's audit context (source IP through trusted proxies, user agent,
@@ -79,6 +80,13 @@ public final class ActionTrailWebMvcAutoConfiguration {
             ActionTrailProperties.Capture capture = properties.getCapture();
             return new ControllerAuditInterceptor(
                     actionTrail, identities, capture.isReadMethods(), capture.isResourcesFromPaths());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RefusalFilter actionTrailRefusalFilter(
+                ControllerAuditInterceptor interceptor, ObjectProvider<RequestMappingHandlerMapping> mappings) {
+            return new RefusalFilter(interceptor, mappings);
         }
 
         @Bean

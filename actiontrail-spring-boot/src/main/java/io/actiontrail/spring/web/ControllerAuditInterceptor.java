@@ -66,6 +66,9 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
 
     static final String CALL = ControllerAuditInterceptor.class.getName() + ".CALL";
 
+    /** Set once the dispatcher reached a handler method: from then on, this interceptor decides what is recorded. */
+    static final String HANDLER_REACHED = ControllerAuditInterceptor.class.getName() + ".HANDLER_REACHED";
+
     /** The error code of a handler whose form objects did not validate. */
     static final String VALIDATION_FAILED = "ValidationFailed";
 
@@ -136,6 +139,7 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
                     || request.getAttribute(CALL) != null) {
                 return true;
             }
+            request.setAttribute(HANDLER_REACHED, true);
             if (!isApplicationHandler(method.getBeanType())) {
                 return true;
             }
@@ -175,6 +179,45 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
             }
         }
         return true;
+    }
+
+    /**
+     * Records a request that a filter refused with 401 or 403 before it reached its handler (Spring Security's URL
+     * rules, a missing or bad credential) as a {@code Denied} call of that handler, when the handler's calls are
+     * audited: named as the call would have been, with who was refused (the identity at the moment of refusal) and the
+     * path, never the arguments the handler did not get.
+     */
+    void recordRefusal(HttpServletRequest request, HandlerMethod handler, int status, @Nullable UserIdentity identity) {
+        if (!isApplicationHandler(handler.getBeanType())) {
+            return;
+        }
+        HandlerPlan plan = plans.computeIfAbsent(handler.getMethod(), ControllerAuditInterceptor::plan);
+        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        if (!plan.explicit() && read && !readMethods) {
+            return;
+        }
+        AuditedMethod audited = plan.audited();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("httpMethod", request.getMethod());
+        extra.put("path", request.getRequestURI());
+        extra.put("httpStatus", status);
+        AuditEvent.Builder b = AuditEvent.builder(audited != null ? audited.eventName() : plan.eventName())
+                .eventTime(actionTrail.callRecorder().now())
+                .eventRW(audited != null ? audited.eventRW() : read ? EventRW.READ : EventRW.WRITE)
+                .outcome(Outcome.DENIED)
+                .errorCode(errorCode(status))
+                .errorMessage("HTTP " + status + " " + reason(status) + ", refused before the handler")
+                .additionalEventData(extra);
+        if (identity != null) {
+            b.userIdentity(identity);
+        }
+        actionTrail.record(b.build());
+    }
+
+    /** The identity of the current caller, as the identity provider sees it now; none without a provider. */
+    @Nullable
+    UserIdentity currentIdentity() {
+        return identity();
     }
 
     private static HandlerPlan plan(Method method) {

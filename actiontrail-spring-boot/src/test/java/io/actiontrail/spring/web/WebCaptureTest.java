@@ -178,6 +178,54 @@ class WebCaptureTest {
         }
 
         @Test
+        void refusalsBeforeTheHandlerAreDeniedCallsOfThatHandler() throws Exception {
+            // a URL rule refuses bob before the handler: the call he tried is recorded, with his name
+            assertThat(send("POST", "/orders/o-3/ship", "bob", "").statusCode()).isEqualTo(403);
+            AuditEvent forbidden = awaitEvent(e -> e.eventName().equals("ShipOrder") && e.outcome() == Outcome.DENIED);
+            assertThat(userName(forbidden)).isEqualTo("bob");
+            assertThat(forbidden.errorCode()).isEqualTo("Forbidden");
+            assertThat(extra(forbidden, "path")).isEqualTo("/orders/o-3/ship");
+            assertThat(extra(forbidden, "httpStatus")).isEqualTo("403");
+            assertThat(forbidden.requestId()).isNotNull();
+
+            // no credentials: the @Audited handler's name, and nothing the handler never got
+            assertThat(send("POST", "/orders", "", "{\"sku\":\"x\",\"quantity\":1}")
+                            .statusCode())
+                    .isEqualTo(401);
+            AuditEvent unauthenticated =
+                    awaitEvent(e -> e.eventName().equals("CreateOrder") && e.outcome() == Outcome.DENIED);
+            assertThat(unauthenticated.errorCode()).isEqualTo("Unauthorized");
+            assertThat(unauthenticated.requestParameters()).isNull();
+
+            // a read without credentials is not audited while read methods are off; an unknown user is refused
+            assertThat(send("GET", "/orders/o-1", "", "").statusCode()).isEqualTo(401);
+            assertThat(send("POST", "/orders/o-4/ship", "mallory", "").statusCode())
+                    .isEqualTo(401);
+            awaitEvent(e -> e.eventName().equals("ShipOrder")
+                    && e.outcome() == Outcome.DENIED
+                    && "Unauthorized".equals(e.errorCode()));
+            assertThat(sink.events()).noneMatch(e -> e.eventName().equals("GetOrder"));
+        }
+
+        @Test
+        void aWrongPasswordAtSignInIsNoRefusedHandlerCall() throws Exception {
+            HttpRequest login = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                    .POST(HttpRequest.BodyPublishers.ofString("username=alice&password=wrong"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .build();
+            assertThat(HTTP.send(login, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+            awaitEvent(e -> e.eventType() == EventType.CONSOLE_SIGNIN && e.outcome() == Outcome.FAILURE);
+            // a marker after it: what the refusal filter would have recorded for /login would be there by now
+            assertThat(send("POST", "/orders/o-5/ship", "bob", "").statusCode()).isEqualTo(403);
+            awaitEvent(e -> e.eventName().equals("ShipOrder") && userName(e).equals("bob"));
+            assertThat(sink.events())
+                    .filteredOn(e -> e.outcome() == Outcome.DENIED)
+                    .extracting(AuditEvent::eventName)
+                    .containsExactly("ShipOrder");
+        }
+
+        @Test
         void unhandledExceptionIsAFailureWithStatus500() throws Exception {
             assertThat(send("POST", "/orders/o-7/ship", "alice", "").statusCode())
                     .isEqualTo(500);
