@@ -1,6 +1,7 @@
 package io.actiontrail.spring.autoconfigure;
 
 import io.actiontrail.ActionTrail;
+import io.actiontrail.AuditContext;
 import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.query.EventStore;
@@ -25,6 +26,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 
 /**
  * Auto-configures an {@link ActionTrail} from the {@code actiontrail.*} properties, the sink, trail and
@@ -46,6 +48,16 @@ public final class ActionTrailAutoConfiguration {
     @ConditionalOnMissingBean(name = "actionTrailJournalEventStore")
     public EventStore actionTrailJournalEventStore(ActionTrail actionTrail) {
         return actionTrail.eventStore();
+    }
+
+    /**
+     * Carries the caller's audit context (who, from where, the request id) into {@code @Async} methods and the tasks of
+     * Spring Boot's task executor, which applies every {@code TaskDecorator} bean.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "actionTrailTaskDecorator")
+    TaskDecorator actionTrailTaskDecorator() {
+        return AuditContext::wrap;
     }
 
     /** Says at start-up what is audited and where it goes, and warns about what is not audited. */

@@ -48,8 +48,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -62,7 +62,7 @@ import org.springframework.web.servlet.ModelAndView;
  * the objects, fields and codes, never the rejected values, in {@code additionalEventData.validationErrors}). While the handler runs, the caller's identity is bound to the {@link AuditContext}.
  * Thread-safe.
  */
-final class ControllerAuditInterceptor implements HandlerInterceptor {
+final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
 
     static final String CALL = ControllerAuditInterceptor.class.getName() + ".CALL";
 
@@ -118,6 +118,9 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
 
         /** The field and object errors of the handler's form objects, from the model; empty when it has none. */
         List<Map<String, String>> validationErrors = List.of();
+
+        /** Whether the handler returned an asynchronous result: the call ends on another thread, later. */
+        boolean async;
 
         Call(HandlerPlan plan, HandlerMethod handler, Instant start, long startNanos, AuditContext.Scope scope) {
             this.plan = plan;
@@ -274,6 +277,20 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 
+    /**
+     * The handler returned an asynchronous result ({@code Callable}, {@code DeferredResult}, {@code CompletableFuture},
+     * an emitter): the request thread goes back to the server's pool now, so the context is unbound from it here, and
+     * the call is recorded when the asynchronous dispatch completes, under the same context, with the whole duration.
+     */
+    @Override
+    public void afterConcurrentHandlingStarted(
+            HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (request.getAttribute(CALL) instanceof Call call) {
+            call.async = true;
+            call.scope.close();
+        }
+    }
+
     @Override
     public void afterCompletion(
             HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable Exception ex) {
@@ -281,11 +298,16 @@ final class ControllerAuditInterceptor implements HandlerInterceptor {
             return;
         }
         request.removeAttribute(CALL);
+        // an asynchronous call completes on another thread, which has no context: the call's own is bound again
+        AuditContext.Scope rebound = call.async ? call.scope.context().makeCurrent() : null;
         try {
             record(call, request, response, ex);
         } catch (RuntimeException e) {
             log.warn("ActionTrail: recording {} failed", call.plan.eventName(), e);
         } finally {
+            if (rebound != null) {
+                rebound.close();
+            }
             call.scope.close();
         }
     }

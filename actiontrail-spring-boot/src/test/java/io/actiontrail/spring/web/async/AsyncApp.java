@@ -1,0 +1,96 @@
+package io.actiontrail.spring.web.async;
+
+import io.actiontrail.AuditContext;
+import io.actiontrail.test.InMemoryAuditSink;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.stereotype.Service;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/** Handlers that answer asynchronously, and an {@code @Async} service, for the tests of async capture. */
+@SpringBootApplication
+@EnableAsync
+public class AsyncApp {
+
+    @Bean
+    InMemoryAuditSink testSink() {
+        return InMemoryAuditSink.create();
+    }
+
+    @Bean
+    SecurityFilterChain openToAll(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    /** Runs in Spring Boot's task executor: answers with the request id it sees there. */
+    @Service
+    public static class Reports {
+        @Async
+        public CompletableFuture<String> render() {
+            return CompletableFuture.completedFuture(
+                    String.valueOf(AuditContext.current().requestId()));
+        }
+    }
+
+    @RestController
+    static class Jobs {
+        private final Reports reports;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "jobs-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        Jobs(Reports reports) {
+            this.reports = reports;
+        }
+
+        @PostMapping("/jobs/callable")
+        Callable<String> runCallable() {
+            return () -> {
+                Thread.sleep(30);
+                return "done " + AuditContext.current().requestId();
+            };
+        }
+
+        @PostMapping("/jobs/deferred")
+        DeferredResult<String> runDeferred() {
+            DeferredResult<String> result = new DeferredResult<>();
+            var completion = timer.schedule(() -> result.setResult("deferred"), 30, TimeUnit.MILLISECONDS);
+            result.onTimeout(() -> completion.cancel(false));
+            return result;
+        }
+
+        @PostMapping("/jobs/failing")
+        Callable<String> runFailing() {
+            return () -> {
+                throw new IllegalStateException("the job broke");
+            };
+        }
+
+        @PostMapping("/reports")
+        CompletableFuture<String> createReport() {
+            return reports.render();
+        }
+
+        /** Not audited: says which request the handler's thread believes it serves. */
+        @GetMapping("/whoami")
+        String whoami() {
+            return String.valueOf(AuditContext.current().requestId());
+        }
+    }
+}
