@@ -349,6 +349,40 @@ class CallRecorderTest {
     }
 
     @Test
+    void anEventBuiltNowAndRecordedLaterIsTheEventRecordWouldHaveRecorded() {
+        try (Harness now = Harness.create();
+                Harness later = Harness.create()) {
+            AuditedMethod plan = AuditedMethod.of(method("create"), audited("create"));
+            Invocation call = call("create", new Object[] {"sku-1", "1234", "trace-9"}, new Order("o-sku-1", 1), null);
+            now.actionTrail.callRecorder().record(plan, call, b -> b.errorMessage("from the integration"));
+            AuditEvent built =
+                    later.actionTrail.callRecorder().event(plan, call, b -> b.errorMessage("from the integration"));
+            assertThat(later.events()).as("built, not recorded").isEmpty();
+            later.actionTrail.record(java.util.Objects.requireNonNull(built));
+            AuditEvent recorded = later.onlyEvent();
+            AuditEvent direct = now.onlyEvent();
+            assertThat(recorded.eventName()).isEqualTo(direct.eventName());
+            assertThat(recorded.resourceName()).isEqualTo("o-sku-1");
+            assertThat(recorded.requestParameters()).isEqualTo(direct.requestParameters());
+            assertThat(recorded.errorMessage()).isEqualTo("from the integration");
+            assertThat(recorded.eventTime()).isEqualTo(direct.eventTime());
+        }
+    }
+
+    @Test
+    void anEventThatCannotBeBuiltIsNullAndCounted() {
+        try (Harness h = Harness.create()) {
+            AuditedMethod plan = AuditedMethod.of(method("view"), audited("view"));
+            assertThat(h.actionTrail.callRecorder().event(plan, call("view", new Object[] {"o-1"}, null, null), b -> {
+                        throw new IllegalStateException("integration bug");
+                    }))
+                    .isNull();
+            assertThat(h.actionTrail.captureStats().dropped())
+                    .containsEntry(DeliveryListener.Dropped.INTERNAL_ERROR, 1L);
+        }
+    }
+
+    @Test
     void aCustomizerThatThrowsDropsTheEventCountedAndNeverThrows() {
         try (Harness h = Harness.create()) {
             AuditedMethod plan = AuditedMethod.of(method("view"), audited("view"));

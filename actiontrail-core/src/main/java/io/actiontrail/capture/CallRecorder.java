@@ -3,6 +3,7 @@ package io.actiontrail.capture;
 import io.actiontrail.AuditEvent;
 import java.time.Instant;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records calls of audited methods as events, for framework integrations: the same event {@code ActionTrail.proxy}
@@ -34,4 +35,13 @@ public interface CallRecorder {
      * Never throws: a customizer that throws drops the event, counted and reported like any failure to build it.
      */
     void record(AuditedMethod method, Invocation invocation, Consumer<AuditEvent.Builder> customizer);
+
+    /**
+     * Builds the event of one finished call as {@link #record(AuditedMethod, Invocation, Consumer)} would, without
+     * recording it: for an integration that records it later through {@code ActionTrail.record}, such as when the
+     * transaction the call ran in has ended. The arguments and result are snapshotted now. Never throws: returns
+     * {@code null} when the event cannot be built, counted as dropped and reported like any failure to build it.
+     */
+    @Nullable
+    AuditEvent event(AuditedMethod method, Invocation invocation, Consumer<AuditEvent.Builder> customizer);
 }

@@ -56,6 +56,14 @@ public final class CallCapture implements CallRecorder {
 
     @Override
     public void record(AuditedMethod plan, Invocation call, Consumer<AuditEvent.Builder> customizer) {
+        AuditEvent event = event(plan, call, customizer);
+        if (event != null) {
+            recorder.record(event);
+        }
+    }
+
+    @Override
+    public @Nullable AuditEvent event(AuditedMethod plan, Invocation call, Consumer<AuditEvent.Builder> customizer) {
         try {
             AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
                     .eventTime(call.start())
@@ -92,11 +100,12 @@ public final class CallCapture implements CallRecorder {
             // the trees are snapshotted with this instance's limits and keys: the builder's setters would redo it
             ModelAccess.get().parts(b, request, response, null);
             customizer.accept(b);
-            recorder.record(b.build());
+            return b.build();
         } catch (Exception | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
             // Exception, not only RuntimeException: a customizer or a toString written in a language without checked
             // exceptions can throw a checked one; AssertionError: an integration's assert. None may reach the call.
             recorder.failed(plan.eventName(), e);
+            return null;
         }
     }
 

@@ -21,6 +21,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Records one event for every call of an {@link Audited} bean method; the method's own result or exception passes
@@ -33,6 +34,11 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * not seen), and asked for the identity on every call.
  */
 final class AuditedMethodInterceptor implements MethodInterceptor {
+
+    /** Whether spring-tx is on the classpath: then a call inside a transaction is recorded when it ends. */
+    private static final boolean TRANSACTIONS = ClassUtils.isPresent(
+            "org.springframework.transaction.support.TransactionSynchronizationManager",
+            AuditedMethodInterceptor.class.getClassLoader());
 
     /**
      * The most call sites kept; past it, a call site is prepared again on each call rather than let the cache grow
@@ -149,18 +155,12 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
             failure = t;
             throw t;
         } finally {
+            Invocation call = new Invocation(
+                    plan.method(), target, invocation.getArguments(), result, failure, start, System.nanoTime() - t0);
             // never throws: a failure to build the event is counted by the recorder
-            calls.record(
-                    plan,
-                    new Invocation(
-                            plan.method(),
-                            target,
-                            invocation.getArguments(),
-                            result,
-                            failure,
-                            start,
-                            System.nanoTime() - t0),
-                    this::addIdentity);
+            if (!TRANSACTIONS || !TransactionEnds.deferred(trail, calls, plan, call, this::addIdentity)) {
+                calls.record(plan, call, this::addIdentity);
+            }
         }
     }
 
