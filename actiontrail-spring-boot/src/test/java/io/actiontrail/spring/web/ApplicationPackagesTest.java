@@ -14,16 +14,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.samples.petclinic.PetClinicLikeApp;
 
@@ -42,22 +41,16 @@ class ApplicationPackagesTest {
     Path journal;
 
     private ConfigurableApplicationContext start(String... properties) {
-        return new SpringApplicationBuilder(PetClinicLikeApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "spring.application.name=petclinic",
-                        "actiontrail.data-dir=" + journal,
-                        "actiontrail.shutdown-timeout=1s",
-                        "management.endpoint.health.show-details=always")
-                .properties(properties)
-                .run();
+        List<String> all = new ArrayList<>(
+                List.of("spring.application.name=petclinic", "management.endpoint.health.show-details=always"));
+        all.addAll(List.of(properties));
+        return WebApps.start(PetClinicLikeApp.class, journal, all.toArray(String[]::new));
     }
 
     @Test
     void auditsFormPostsOfControllersInPackagesUnderOrgSpringframeworkAndIoSpring() throws Exception {
         try (ConfigurableApplicationContext app = start()) {
-            int port = port(app);
+            int port = WebApps.port(app);
             // Spring Boot's own error controller, called directly: the framework's handler, recognised by its type
             send(port, "POST", "/error", "");
             assertThat(send(port, "POST", "/owners/new", "firstName=George&lastName=Franklin")
@@ -70,7 +63,7 @@ class ApplicationPackagesTest {
                             .statusCode())
                     .isEqualTo(201);
 
-            InMemoryAuditSink sink = app.getBean(InMemoryAuditSink.class);
+            InMemoryAuditSink sink = WebApps.sink(app);
             await().until(() -> sink.events().size() >= 3);
             List<AuditEvent> events = sink.events();
             assertThat(events)
@@ -102,7 +95,7 @@ class ApplicationPackagesTest {
     @Test
     void aFormRenderedAgainWithErrorsIsAFailureNamingFieldsAndCodesAndARedirectAfterPostASuccess() throws Exception {
         try (ConfigurableApplicationContext app = start()) {
-            int port = port(app);
+            int port = WebApps.port(app);
             HttpResponse<String> invalid =
                     send(port, "POST", "/owners/7/pets/new", "name=&type=unicorn&microchipSecret=LEAKED-CHIP-123");
             assertThat(invalid.statusCode()).isEqualTo(200);
@@ -111,7 +104,7 @@ class ApplicationPackagesTest {
                             .statusCode())
                     .isEqualTo(302);
 
-            InMemoryAuditSink sink = app.getBean(InMemoryAuditSink.class);
+            InMemoryAuditSink sink = WebApps.sink(app);
             await().until(() -> sink.events().size() >= 2);
             AuditEvent failed = sink.events().get(0);
             assertThat(failed.eventName()).isEqualTo("ProcessCreationForm");
@@ -154,7 +147,7 @@ class ApplicationPackagesTest {
                     .contains("@Audited method org.springframework.samples.petclinic.owner.OwnerController.renameAll"
                             + " is not a request handler");
 
-            JsonNode capture = JSON.readTree(send(port(app), "GET", "/actuator/health/actionTrail/capture", "")
+            JsonNode capture = JSON.readTree(send(WebApps.port(app), "GET", "/actuator/health/actionTrail/capture", "")
                     .body());
             assertThat(capture.path("status").asText()).isEqualTo("UP");
             JsonNode handlers = capture.path("details").path("controller handlers");
@@ -182,13 +175,7 @@ class ApplicationPackagesTest {
 
     @Test
     void warnsWhenEveryHandlerOnlyReadsAndReadMethodsAreOff(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ReadOnlyApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "actiontrail.data-dir=" + journal,
-                        "actiontrail.shutdown-timeout=1s")
-                .run()) {
+        try (ConfigurableApplicationContext app = WebApps.start(ReadOnlyApp.class, journal)) {
             assertThat(app.isRunning()).isTrue();
             assertThat(output.getOut())
                     .contains("0 of 2 controller handlers")
@@ -206,15 +193,10 @@ class ApplicationPackagesTest {
     }
 
     private static JsonNode handlersHealth(ConfigurableApplicationContext app) throws Exception {
-        return JSON.readTree(send(port(app), "GET", "/actuator/health/actionTrail/capture", "")
+        return JSON.readTree(send(WebApps.port(app), "GET", "/actuator/health/actionTrail/capture", "")
                         .body())
                 .path("details")
                 .path("controller handlers");
-    }
-
-    private static int port(ConfigurableApplicationContext app) {
-        return Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                .getPort();
     }
 
     private static HttpResponse<String> send(int port, String method, String path, String form) throws Exception {

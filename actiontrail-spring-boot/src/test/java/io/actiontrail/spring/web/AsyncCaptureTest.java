@@ -24,8 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -44,16 +42,12 @@ class AsyncCaptureTest {
 
     @BeforeAll
     static void start() {
-        app = new SpringApplicationBuilder(AsyncApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "actiontrail.data-dir=" + journal,
-                        "actiontrail.shutdown-timeout=1s",
-                        // a small pool, so that its threads serve many requests in turn
-                        "server.tomcat.threads.max=4",
-                        "spring.task.execution.pool.core-size=2")
-                .run();
+        app = WebApps.start(
+                AsyncApp.class,
+                journal,
+                // a small pool, so that its threads serve many requests in turn
+                "server.tomcat.threads.max=4",
+                "spring.task.execution.pool.core-size=2");
     }
 
     @AfterAll
@@ -148,12 +142,11 @@ class AsyncCaptureTest {
     }
 
     private static InMemoryAuditSink sink() {
-        return Objects.requireNonNull(app).getBean(InMemoryAuditSink.class);
+        return WebApps.sink(Objects.requireNonNull(app));
     }
 
     private static HttpRequest request(String method, String path, @Nullable String requestId) {
-        int port = Objects.requireNonNull(((WebServerApplicationContext) Objects.requireNonNull(app)).getWebServer())
-                .getPort();
+        int port = WebApps.port(Objects.requireNonNull(app));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (requestId != null) {

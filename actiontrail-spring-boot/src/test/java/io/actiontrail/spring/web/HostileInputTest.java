@@ -19,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -38,16 +36,12 @@ class HostileInputTest {
 
     @BeforeAll
     static void start() {
-        app = new SpringApplicationBuilder(HostileApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "actiontrail.data-dir=" + journal,
-                        "actiontrail.shutdown-timeout=1s",
-                        // the application accepts what the tests send; the capture must then cope with it
-                        "server.tomcat.max-http-form-post-size=20MB",
-                        "server.max-http-request-header-size=64KB")
-                .run();
+        app = WebApps.start(
+                HostileApp.class,
+                journal,
+                // the application accepts what the tests send; the capture must then cope with it
+                "server.tomcat.max-http-form-post-size=20MB",
+                "server.max-http-request-header-size=64KB");
     }
 
     @AfterAll
@@ -123,7 +117,7 @@ class HostileInputTest {
     }
 
     private static InMemoryAuditSink sink() {
-        return Objects.requireNonNull(app).getBean(InMemoryAuditSink.class);
+        return WebApps.sink(Objects.requireNonNull(app));
     }
 
     private static AuditEvent awaitOne() {
@@ -133,9 +127,7 @@ class HostileInputTest {
     }
 
     private static String base() {
-        int port = Objects.requireNonNull(((WebServerApplicationContext) Objects.requireNonNull(app)).getWebServer())
-                .getPort();
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + WebApps.port(Objects.requireNonNull(app));
     }
 
     private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {

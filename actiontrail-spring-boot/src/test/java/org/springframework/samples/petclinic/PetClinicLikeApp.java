@@ -1,6 +1,6 @@
 package org.springframework.samples.petclinic;
 
-import io.actiontrail.test.InMemoryAuditSink;
+import io.actiontrail.spring.web.WebApps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -8,8 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.servlet.View;
 
 /**
@@ -18,13 +17,8 @@ import org.springframework.web.servlet.View;
  * any other application: a package prefix an application can share never excludes a handler.
  */
 @SpringBootApplication(scanBasePackages = {"org.springframework.samples.petclinic", "io.spring.sample"})
+@Import(WebApps.Open.class)
 public class PetClinicLikeApp {
-
-    /** The events, read by the tests. */
-    @Bean
-    InMemoryAuditSink testSink() {
-        return InMemoryAuditSink.create();
-    }
 
     /** The form view the pet form is rendered again with; Spring Boot resolves views by bean name. */
     @Bean("pets/createOrUpdatePetForm")
@@ -42,13 +36,5 @@ public class PetClinicLikeApp {
                 response.getWriter().write("form with errors");
             }
         };
-    }
-
-    /** Spring Security is on the tests' classpath; this application has no authentication, as the sample has none. */
-    @Bean
-    SecurityFilterChain openToAll(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(csrf -> csrf.disable())
-                .build();
     }
 }

@@ -1,18 +1,16 @@
 package io.actiontrail.spring.web.async;
 
 import io.actiontrail.AuditContext;
-import io.actiontrail.test.InMemoryAuditSink;
+import io.actiontrail.spring.web.WebApps;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,20 +19,9 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 /** Handlers that answer asynchronously, and an {@code @Async} service, for the tests of async capture. */
 @SpringBootApplication
+@Import(WebApps.Open.class)
 @EnableAsync
 public class AsyncApp {
-
-    @Bean
-    InMemoryAuditSink testSink() {
-        return InMemoryAuditSink.create();
-    }
-
-    @Bean
-    SecurityFilterChain openToAll(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(csrf -> csrf.disable())
-                .build();
-    }
 
     /** Runs in Spring Boot's task executor: answers with the request id it sees there. */
     @Service

@@ -1,10 +1,8 @@
 package io.actiontrail.spring.web.hostile;
 
-import io.actiontrail.test.InMemoryAuditSink;
+import io.actiontrail.spring.web.WebApps;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -13,19 +11,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Handlers that take what a hostile or careless client sends, for the tests that the capture survives it. */
 @SpringBootApplication
+@Import(WebApps.Open.class)
 public class HostileApp {
-
-    @Bean
-    InMemoryAuditSink testSink() {
-        return InMemoryAuditSink.create();
-    }
-
-    @Bean
-    SecurityFilterChain openToAll(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(csrf -> csrf.disable())
-                .build();
-    }
 
     /** A request body whose getter and toString throw, as a broken or lazy-loading object does. */
     public static final class Booby {
