@@ -19,13 +19,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -36,17 +34,11 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.ClassUtils;
-import org.springframework.validation.BindingResult;
-import org.springframework.validation.FieldError;
-import org.springframework.validation.ObjectError;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -58,7 +50,7 @@ import org.springframework.web.servlet.ModelAndView;
  * are on) becomes one event named after the handler, {@code @Audited} on the handler refining it. The event carries
  * path variables, query and form parameters and the request body as redacted {@code requestParameters}; a status of
  * 400 or more, or an exception, makes it a {@code Failure} ({@code Denied} for 401, 403 and security exceptions)
- * with the error code, and so do validation errors of the handler's form objects ({@value #VALIDATION_FAILED}, with
+ * with the error code, and so do validation errors of the handler's form objects ({@value ValidationErrors#VALIDATION_FAILED}, with
  * the objects, fields and codes, never the rejected values, in {@code additionalEventData.validationErrors}). While the handler runs, the caller's identity is bound to the {@link AuditContext}.
  * Thread-safe.
  */
@@ -68,11 +60,6 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
 
     /** Set once the dispatcher reached a handler method: from then on, this interceptor decides what is recorded. */
     static final String HANDLER_REACHED = ControllerAuditInterceptor.class.getName() + ".HANDLER_REACHED";
-
-    /** The error code of a handler whose form objects did not validate. */
-    static final String VALIDATION_FAILED = "ValidationFailed";
-
-    private static final int MAX_VALIDATION_ERRORS = 50;
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
@@ -208,8 +195,8 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
                 .eventTime(actionTrail.callRecorder().now())
                 .eventRW(audited != null ? audited.eventRW() : read ? EventRW.READ : EventRW.WRITE)
                 .outcome(Outcome.DENIED)
-                .errorCode(errorCode(status))
-                .errorMessage("HTTP " + status + " " + reason(status) + ", refused before the handler")
+                .errorCode(HttpOutcomes.errorCode(status))
+                .errorMessage("HTTP " + status + " " + HttpOutcomes.reason(status) + ", refused before the handler")
                 .additionalEventData(extra);
         if (identity != null) {
             b.userIdentity(identity);
@@ -244,37 +231,10 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
             return;
         }
         try {
-            call.validationErrors = validationErrors(view.getModel());
+            call.validationErrors = ValidationErrors.of(view.getModel());
         } catch (RuntimeException e) {
             log.warn("ActionTrail: could not read the validation errors of {}", call.plan.eventName(), e);
         }
-    }
-
-    /** The errors of every binding result in the model, at most {@value #MAX_VALIDATION_ERRORS}; never a value. */
-    static List<Map<String, String>> validationErrors(Map<String, Object> model) {
-        List<Map<String, String>> errors = new ArrayList<>();
-        for (Object value : model.values()) {
-            if (!(value instanceof BindingResult result) || !result.hasErrors()) {
-                continue;
-            }
-            for (ObjectError error : result.getAllErrors()) {
-                if (errors.size() == MAX_VALIDATION_ERRORS) {
-                    return errors;
-                }
-                Map<String, String> entry = new LinkedHashMap<>();
-                entry.put("object", clip(result.getObjectName()));
-                if (error instanceof FieldError field) {
-                    entry.put("field", clip(field.getField()));
-                }
-                entry.put("code", clip(String.valueOf(error.getCode())));
-                errors.add(entry);
-            }
-        }
-        return errors;
-    }
-
-    private static String clip(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 
     /**
@@ -321,7 +281,7 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         AuditedMethod audited = plan.audited();
         Map<String, String> pathVariables = pathVariables(request);
         Throwable failure = ex != null ? ex : handledException(request);
-        int status = ex != null ? statusOf(ex) : response.getStatus();
+        int status = ex != null ? HttpOutcomes.statusOf(ex) : response.getStatus();
         List<Map<String, String>> invalid = call.validationErrors;
         boolean failed = ex != null || status >= 400 || !invalid.isEmpty();
         boolean captureArgs = audited == null || audited.captureArgs();
@@ -334,12 +294,13 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
                 if (failure != null) {
                     b.failure(failure);
                 } else if (!invalid.isEmpty()) {
-                    b.errorCode(VALIDATION_FAILED).errorMessage(validationMessage(invalid));
+                    b.errorCode(ValidationErrors.VALIDATION_FAILED).errorMessage(ValidationErrors.message(invalid));
                 } else {
-                    b.errorCode(errorCode(status)).errorMessage("HTTP " + status + " " + reason(status));
+                    b.errorCode(HttpOutcomes.errorCode(status))
+                            .errorMessage("HTTP " + status + " " + HttpOutcomes.reason(status));
                 }
                 b.outcome(
-                        status == 401 || status == 403 || (failure != null && isDenial(failure))
+                        status == 401 || status == 403 || (failure != null && HttpOutcomes.isDenial(failure))
                                 ? Outcome.DENIED
                                 : Outcome.FAILURE);
             } else {
@@ -395,60 +356,9 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         }
     }
 
-    /** {@code 2 validation errors: owner.lastName (NotBlank), owner.telephone (Digits)}. */
-    private static String validationMessage(List<Map<String, String>> errors) {
-        StringJoiner message = new StringJoiner(
-                ", ", errors.size() + " validation error" + (errors.size() == 1 ? "" : "s") + ": ", "");
-        for (Map<String, String> error : errors) {
-            String field = error.get("field");
-            message.add(error.get("object") + (field == null ? "" : "." + field) + " (" + error.get("code") + ")");
-        }
-        return message.toString();
-    }
-
-    private static boolean isDenial(Throwable failure) {
-        return AuditEvent.builder("x").failure(failure).build().outcome() == Outcome.DENIED;
-    }
-
     private static @Nullable Throwable handledException(HttpServletRequest request) {
         Object handled = request.getAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE);
         return handled instanceof Throwable t ? t : null;
-    }
-
-    private static int statusOf(Throwable ex) {
-        if (ex instanceof ErrorResponse response) {
-            return response.getStatusCode().value();
-        }
-        ResponseStatus status = AnnotatedElementUtils.findMergedAnnotation(ex.getClass(), ResponseStatus.class);
-        if (status != null) {
-            return status.code().value();
-        }
-        for (Class<?> c = ex.getClass(); c != null && c != Throwable.class; c = c.getSuperclass()) {
-            String name = c.getSimpleName();
-            if (name.contains("AccessDenied") || name.contains("Forbidden")) {
-                return 403; // what Spring Security's ExceptionTranslationFilter answers
-            }
-            if (name.contains("AuthenticationException") || name.contains("Unauthorized")) {
-                return 401;
-            }
-        }
-        return 500;
-    }
-
-    private static String errorCode(int status) {
-        StringBuilder code = new StringBuilder();
-        for (String word : reason(status).split("[^A-Za-z0-9]+", -1)) {
-            if (!word.isEmpty()) {
-                code.append(Character.toUpperCase(word.charAt(0)))
-                        .append(word.substring(1).toLowerCase(Locale.ROOT));
-            }
-        }
-        return code.length() == 0 ? "Http" + status : code.toString();
-    }
-
-    private static String reason(int status) {
-        HttpStatus known = HttpStatus.resolve(status);
-        return known == null ? "Status " + status : known.getReasonPhrase();
     }
 
     @SuppressWarnings("unchecked")
