@@ -88,6 +88,17 @@ class AsyncCaptureTest {
     }
 
     @Test
+    void aStreamIsOneEventWhenItCompletes() throws Exception {
+        HttpResponse<String> response = send("POST", "/jobs/stream", "req-stream");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("data:step 1", "data:step 2", "data:step 3");
+        AuditEvent event = awaitOnly("StreamJob");
+        assertThat(event.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(event.requestId()).isEqualTo("req-stream");
+        assertThat(event.durationMs()).isNotNull().isGreaterThanOrEqualTo(30L);
+    }
+
+    @Test
     void anAsyncResultThatFailsIsAFailure() throws Exception {
         assertThat(send("POST", "/jobs/failing", "req-failing").statusCode()).isEqualTo(500);
         AuditEvent event = awaitOnly("RunFailing");

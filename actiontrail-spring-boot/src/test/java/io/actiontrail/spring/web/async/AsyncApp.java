@@ -2,6 +2,7 @@ package io.actiontrail.spring.web.async;
 
 import io.actiontrail.AuditContext;
 import io.actiontrail.spring.web.WebApps;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** Handlers that answer asynchronously, and an {@code @Async} service, for the tests of async capture. */
 @SpringBootApplication
@@ -60,6 +62,31 @@ public class AsyncApp {
             var completion = timer.schedule(() -> result.setResult("deferred"), 30, TimeUnit.MILLISECONDS);
             result.onTimeout(() -> completion.cancel(false));
             return result;
+        }
+
+        /** Streams three events, then completes: the call ends when the stream does. */
+        @PostMapping("/jobs/stream")
+        SseEmitter streamJob() {
+            SseEmitter emitter = new SseEmitter(5_000L);
+            for (int step = 1; step <= 4; step++) {
+                int current = step;
+                var scheduled = timer.schedule(
+                        () -> {
+                            try {
+                                if (current == 4) {
+                                    emitter.complete();
+                                } else {
+                                    emitter.send(SseEmitter.event().data("step " + current));
+                                }
+                            } catch (IOException e) {
+                                emitter.completeWithError(e);
+                            }
+                        },
+                        10L * current,
+                        TimeUnit.MILLISECONDS);
+                emitter.onTimeout(() -> scheduled.cancel(false));
+            }
+            return emitter;
         }
 
         @PostMapping("/jobs/failing")
