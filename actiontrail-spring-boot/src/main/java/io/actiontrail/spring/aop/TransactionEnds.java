@@ -49,7 +49,13 @@ final class TransactionEnds {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
-                trail.record(ended(event, status));
+                AuditEvent recorded;
+                try {
+                    recorded = ended(event, status);
+                } catch (RuntimeException e) {
+                    recorded = event; // the call's event as built, rather than none
+                }
+                trail.record(recorded); // never throws
             }
         });
         return true;
