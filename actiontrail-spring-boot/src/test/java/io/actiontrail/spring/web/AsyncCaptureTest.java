@@ -6,25 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Outcome;
 import io.actiontrail.spring.web.async.AsyncApp;
-import io.actiontrail.test.InMemoryAuditSink;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Asynchronous handlers on a real server: one event when the asynchronous result completes, with its outcome, its
@@ -35,33 +28,12 @@ class AsyncCaptureTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path journal;
-
-    private static @Nullable ConfigurableApplicationContext app;
-
-    @BeforeAll
-    static void start() {
-        app = WebApps.start(
-                AsyncApp.class,
-                journal,
-                // a small pool, so that its threads serve many requests in turn
-                "server.tomcat.threads.max=4",
-                "spring.task.execution.pool.core-size=2");
-    }
-
-    @AfterAll
-    static void stop() {
-        ConfigurableApplicationContext running = app;
-        if (running != null) {
-            running.close();
-        }
-    }
-
-    @BeforeEach
-    void clear() {
-        sink().clear();
-    }
+    @RegisterExtension
+    static final WebApps.Running APP = WebApps.running(
+            AsyncApp.class,
+            // a small pool, so that its threads serve many requests in turn
+            "server.tomcat.threads.max=4",
+            "spring.task.execution.pool.core-size=2");
 
     @Test
     void aCallableIsOneEventWhenItCompletesWithTheRequestsContextAndWholeDuration() throws Exception {
@@ -136,8 +108,8 @@ class AsyncCaptureTest {
             assertThat(whoami.body())
                     .isEqualTo(whoami.headers().firstValue("X-Request-Id").orElseThrow());
         }
-        await().until(() -> sink().events().size() >= 40);
-        Map<String, Long> byRequest = sink().events().stream()
+        await().until(() -> APP.sink().events().size() >= 40);
+        Map<String, Long> byRequest = APP.sink().events().stream()
                 .collect(Collectors.groupingBy(e -> String.valueOf(e.requestId()), Collectors.counting()));
         assertThat(byRequest).hasSize(40).allSatisfy((id, count) -> {
             assertThat(id).startsWith("req-c");
@@ -146,19 +118,15 @@ class AsyncCaptureTest {
     }
 
     private static AuditEvent awaitOnly(String name) {
-        await().until(() -> sink().events().stream().anyMatch(e -> e.eventName().equals(name)));
-        List<AuditEvent> events = sink().events();
+        await().until(() ->
+                APP.sink().events().stream().anyMatch(e -> e.eventName().equals(name)));
+        List<AuditEvent> events = APP.sink().events();
         assertThat(events).extracting(AuditEvent::eventName).containsExactly(name);
         return events.get(0);
     }
 
-    private static InMemoryAuditSink sink() {
-        return WebApps.sink(Objects.requireNonNull(app));
-    }
-
     private static HttpRequest request(String method, String path, @Nullable String requestId) {
-        int port = WebApps.port(Objects.requireNonNull(app));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(APP.url() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (requestId != null) {
             request.header("X-Request-Id", requestId);

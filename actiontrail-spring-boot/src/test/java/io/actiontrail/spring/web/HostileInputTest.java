@@ -6,20 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Outcome;
 import io.actiontrail.spring.web.hostile.HostileApp;
-import io.actiontrail.test.InMemoryAuditSink;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a careless or hostile client sends never breaks the request and never makes a huge event: a 10 MB form field, a
@@ -29,33 +22,12 @@ class HostileInputTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path journal;
-
-    private static @Nullable ConfigurableApplicationContext app;
-
-    @BeforeAll
-    static void start() {
-        app = WebApps.start(
-                HostileApp.class,
-                journal,
-                // the application accepts what the tests send; the capture must then cope with it
-                "server.tomcat.max-http-form-post-size=20MB",
-                "server.max-http-request-header-size=64KB");
-    }
-
-    @AfterAll
-    static void stop() {
-        ConfigurableApplicationContext running = app;
-        if (running != null) {
-            running.close();
-        }
-    }
-
-    @BeforeEach
-    void clear() {
-        sink().clear();
-    }
+    @RegisterExtension
+    static final WebApps.Running APP = WebApps.running(
+            HostileApp.class,
+            // the application accepts what the tests send; the capture must then cope with it
+            "server.tomcat.max-http-form-post-size=20MB",
+            "server.max-http-request-header-size=64KB");
 
     @Test
     void aTenMegabyteFormFieldIsRecordedCutAndTheRequestAnswered() throws Exception {
@@ -103,7 +75,7 @@ class HostileInputTest {
     @Test
     void forgedForwardingHeadersFromAnUntrustedClientAreIgnored() throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(base() + "/notes/n-2"))
+                HttpRequest.newBuilder(URI.create(APP.url() + "/notes/n-2"))
                         .POST(HttpRequest.BodyPublishers.ofString("text=hi"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .header("X-Forwarded-For", "203.0.113.66, 10.0.0.1")
@@ -116,23 +88,15 @@ class HostileInputTest {
         assertThat(event.sourceIpAddress()).isEqualTo("127.0.0.1");
     }
 
-    private static InMemoryAuditSink sink() {
-        return WebApps.sink(Objects.requireNonNull(app));
-    }
-
     private static AuditEvent awaitOne() {
-        await().until(() -> !sink().events().isEmpty());
-        assertThat(sink().events()).hasSize(1);
-        return sink().events().get(0);
-    }
-
-    private static String base() {
-        return "http://127.0.0.1:" + WebApps.port(Objects.requireNonNull(app));
+        await().until(() -> !APP.sink().events().isEmpty());
+        assertThat(APP.sink().events()).hasSize(1);
+        return APP.sink().events().get(0);
     }
 
     private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(base() + path))
+                HttpRequest.newBuilder(URI.create(APP.url() + path))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .header("Content-Type", contentType)
                         .build(),

@@ -1,10 +1,17 @@
 package io.actiontrail.spring.web;
 
 import io.actiontrail.test.InMemoryAuditSink;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -12,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.FileSystemUtils;
 
 /** The test applications of the web capture on a real server: how they start, and what they share. */
 public final class WebApps {
@@ -34,6 +42,66 @@ public final class WebApps {
             return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
                     .csrf(csrf -> csrf.disable())
                     .build();
+        }
+    }
+
+    /**
+     * A test application on a real server for a whole test class, its journal in a temporary directory, its sink
+     * emptied before each test. Register with {@code @RegisterExtension static final WebApps.Running APP =
+     * WebApps.running(SomeApp.class, "some.property=value");}.
+     */
+    static Running running(Class<?> application, String... properties) {
+        return new Running(application, properties);
+    }
+
+    /** See {@link #running}. Used by one test class at a time. */
+    static final class Running implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+        private final Class<?> application;
+        private final String[] properties;
+        private @Nullable Path journal;
+        private @Nullable ConfigurableApplicationContext app;
+
+        private Running(Class<?> application, String[] properties) {
+            this.application = application;
+            this.properties = properties.clone();
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws IOException {
+            Path directory = Files.createTempDirectory("actiontrail-web-test");
+            journal = directory;
+            app = start(application, directory, properties);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws IOException {
+            try {
+                if (app != null) {
+                    app.close();
+                }
+            } finally {
+                if (journal != null) {
+                    FileSystemUtils.deleteRecursively(journal);
+                }
+            }
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            sink().clear();
+        }
+
+        InMemoryAuditSink sink() {
+            return WebApps.sink(context());
+        }
+
+        /** {@code http://127.0.0.1:<port>}. */
+        String url() {
+            return "http://127.0.0.1:" + port(context());
+        }
+
+        private ConfigurableApplicationContext context() {
+            return Objects.requireNonNull(app, "the application starts before all tests of the class");
         }
     }
 

@@ -51,7 +51,8 @@ public class AsyncApp {
         @PostMapping("/jobs/callable")
         Callable<String> runCallable() {
             return () -> {
-                Thread.sleep(30);
+                // waits 30 ms for the timer, as a job waits for what it calls
+                timer.schedule(() -> "waited", 30, TimeUnit.MILLISECONDS).get();
                 return "done " + AuditContext.current().requestId();
             };
         }
