@@ -20,15 +20,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -205,8 +201,6 @@ class ActionTrailAutoConfigurationTest {
                         .hasNotFailed()
                         .doesNotHaveBean("actionTrailIdentityProvider")
                         .doesNotHaveBean("actionTrailSignInListener"));
-        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("actionTrailHealthContributor"));
         runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("actionTrailMetrics"));
         // a sink type whose module is absent is unknown, and says so
@@ -322,47 +316,6 @@ class ActionTrailAutoConfigurationTest {
                     .isEqualTo("hello");
             assertThat(output).doesNotContain("is final").doesNotContain("Greeter.greet");
         });
-    }
-
-    @Test
-    void healthIsDownOnlyWhenASinkFailsLongerThanTheThreshold() {
-        InMemoryAuditSink failing = InMemoryAuditSink.builder().name("flaky").build();
-        failing.failUntilRecovered(true);
-        runner.withBean("flaky", AuditSink.class, () -> failing)
-                .withPropertyValues("actiontrail.health.down-after=0s")
-                .run(context -> {
-                    ActionTrail actionTrail = context.getBean(ActionTrail.class);
-                    HealthIndicator main = trailHealth(
-                            context.getBean("actionTrailHealthContributor", CompositeHealthContributor.class));
-                    assertThat(status(main)).isEqualTo(Status.UP);
-                    actionTrail.record(AuditEvent.builder("Ping").build());
-                    await().until(() -> status(main).equals(Status.DOWN));
-                    assertThat(Objects.requireNonNull(main.health()).getDetails())
-                            .containsKey("sinks");
-                    failing.recover();
-                    await().atMost(Duration.ofSeconds(30))
-                            .until(() -> status(main).equals(Status.UP));
-                });
-        runner.withBean("flaky", AuditSink.class, () -> failing)
-                .withPropertyValues("actiontrail.health.down-after=1h")
-                .run(context -> {
-                    failing.failUntilRecovered(true);
-                    ActionTrail actionTrail = context.getBean(ActionTrail.class);
-                    HealthIndicator main = trailHealth(
-                            context.getBean("actionTrailHealthContributor", CompositeHealthContributor.class));
-                    actionTrail.record(AuditEvent.builder("Ping").build());
-                    await().until(() ->
-                            actionTrail.status("main").sinks().get(0).isFailing());
-                    assertThat(status(main)).isEqualTo(Status.UP);
-                });
-    }
-
-    private static HealthIndicator trailHealth(CompositeHealthContributor contributor) {
-        return (HealthIndicator) Objects.requireNonNull(contributor.getContributor("main"));
-    }
-
-    private static Status status(HealthIndicator indicator) {
-        return Objects.requireNonNull(indicator.health()).getStatus();
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,12 +49,12 @@ public final class WebApps {
      * emptied before each test. Register with {@code @RegisterExtension static final WebApps.Running APP =
      * WebApps.running(SomeApp.class, "some.property=value");}.
      */
-    static Running running(Class<?> application, String... properties) {
+    public static Running running(Class<?> application, String... properties) {
         return new Running(application, properties);
     }
 
     /** See {@link #running}. Used by one test class at a time. */
-    static final class Running implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+    public static final class Running implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
         private final Class<?> application;
         private final String[] properties;
         private @Nullable Path journal;
@@ -91,12 +90,17 @@ public final class WebApps {
             sink().clear();
         }
 
-        InMemoryAuditSink sink() {
+        public InMemoryAuditSink sink() {
             return WebApps.sink(context());
         }
 
+        /** The application's bean of that type. */
+        public <T> T bean(Class<T> type) {
+            return context().getBean(type);
+        }
+
         /** {@code http://127.0.0.1:<port>}. */
-        String url() {
+        public String url() {
             return "http://127.0.0.1:" + port(context());
         }
 
@@ -118,9 +122,9 @@ public final class WebApps {
                 .run();
     }
 
-    static int port(ConfigurableApplicationContext app) {
-        return Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                .getPort();
+    /** The port a started application listens on; the same on every Spring Boot line. */
+    public static int port(ConfigurableApplicationContext app) {
+        return app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     }
 
     static InMemoryAuditSink sink(ConfigurableApplicationContext app) {

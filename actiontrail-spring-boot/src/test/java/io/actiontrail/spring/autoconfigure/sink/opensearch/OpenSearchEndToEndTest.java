@@ -11,6 +11,7 @@ import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.opensearch.OpenSearchEventStore;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.spring.web.WebApps;
 import io.actiontrail.testsupport.OpenSearchNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -81,8 +80,7 @@ class OpenSearchEndToEndTest {
                         "management.endpoint.health.show-details=always",
                         "management.endpoint.env.show-values=always")
                 .run()) {
-            int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                    .getPort();
+            int port = WebApps.port(app);
             for (String id : List.of("d-1", "d-2", "d-3")) {
                 assertThat(post(port, "/documents/" + id).statusCode()).isEqualTo(200);
             }

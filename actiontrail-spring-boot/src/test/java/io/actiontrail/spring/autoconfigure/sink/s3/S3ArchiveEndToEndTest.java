@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.spring.web.WebApps;
 import io.actiontrail.testsupport.S3Server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -109,8 +108,7 @@ class S3ArchiveEndToEndTest {
                         "management.endpoint.env.show-values=always",
                         "management.endpoint.configprops.show-values=always")
                 .run()) {
-            int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                    .getPort();
+            int port = WebApps.port(app);
             for (String id : List.of("d-1", "d-2", "d-3")) {
                 assertThat(post(port, "/documents/" + id).statusCode()).isEqualTo(200);
             }

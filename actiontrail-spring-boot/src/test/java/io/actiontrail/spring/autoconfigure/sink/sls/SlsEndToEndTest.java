@@ -7,6 +7,7 @@ import com.aliyun.openservices.log.common.Logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.spring.web.WebApps;
 import io.actiontrail.testsupport.SlsEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -100,8 +100,7 @@ class SlsEndToEndTest {
                                 "management.endpoint.configprops.show-values=always")
                         .run()) {
             Instant before = Instant.now();
-            int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                    .getPort();
+            int port = WebApps.port(app);
             for (String id : List.of("d-1", "d-2", "d-3")) {
                 assertThat(post(port, "/documents/" + id).statusCode()).isEqualTo(200);
             }

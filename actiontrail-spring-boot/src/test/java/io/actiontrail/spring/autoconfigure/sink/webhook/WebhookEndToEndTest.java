@@ -9,6 +9,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.sink.webhook.WebhookVerifier;
 import io.actiontrail.spring.autoconfigure.sink.s3.archive.ArchiveApp;
+import io.actiontrail.spring.web.WebApps;
 import io.actiontrail.testsupport.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,14 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -73,8 +72,7 @@ class WebhookEndToEndTest {
                                 "management.endpoint.health.show-details=always",
                                 "management.endpoint.env.show-values=always")
                         .run()) {
-            int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer())
-                    .getPort();
+            int port = WebApps.port(app);
             for (String id : List.of("d-1", "d-2", "d-3")) {
                 assertThat(post(port, "/documents/" + id).statusCode()).isEqualTo(200);
             }

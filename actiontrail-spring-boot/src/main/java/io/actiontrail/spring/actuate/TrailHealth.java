@@ -7,22 +7,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The health of one trail: {@code DOWN} when one of its sinks is failing and has not delivered for longer than the
  * threshold, else {@code UP}; the trail's and each sink's status as details. Thread-safe.
  */
-final class TrailHealthIndicator implements HealthIndicator {
+final class TrailHealth implements Supplier<ActionTrailHealth.Reading> {
 
     private final ActionTrail actionTrail;
     private final String trail;
     private final Duration downAfter;
     private final Clock clock;
 
-    TrailHealthIndicator(ActionTrail actionTrail, String trail, Duration downAfter, Clock clock) {
+    TrailHealth(ActionTrail actionTrail, String trail, Duration downAfter, Clock clock) {
         this.actionTrail = actionTrail;
         this.trail = trail;
         this.downAfter = downAfter;
@@ -30,7 +29,7 @@ final class TrailHealthIndicator implements HealthIndicator {
     }
 
     @Override
-    public Health health() {
+    public ActionTrailHealth.Reading get() {
         TrailStatus status = actionTrail.status(trail);
         Instant now = clock.instant();
         boolean down = false;
@@ -40,11 +39,12 @@ final class TrailHealthIndicator implements HealthIndicator {
             down |= failingTooLong;
             sinks.put(sink.sink(), details(sink, failingTooLong));
         }
-        Health.Builder health = down ? Health.down() : Health.up();
-        health.withDetail("logging", status.isLogging());
-        putIfPresent(health, "startLoggingTime", status.startLoggingTime());
-        putIfPresent(health, "stopLoggingTime", status.stopLoggingTime());
-        return health.withDetail("sinks", sinks).build();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("logging", status.isLogging());
+        put(details, "startLoggingTime", status.startLoggingTime());
+        put(details, "stopLoggingTime", status.stopLoggingTime());
+        details.put("sinks", sinks);
+        return new ActionTrailHealth.Reading(!down, details);
     }
 
     /** How long the sink has gone without delivering while failing. */
@@ -79,12 +79,6 @@ final class TrailHealthIndicator implements HealthIndicator {
     private static void put(Map<String, Object> details, String key, @Nullable Object value) {
         if (value != null) {
             details.put(key, value.toString());
-        }
-    }
-
-    private static void putIfPresent(Health.Builder health, String key, @Nullable Object value) {
-        if (value != null) {
-            health.withDetail(key, value.toString());
         }
     }
 }
