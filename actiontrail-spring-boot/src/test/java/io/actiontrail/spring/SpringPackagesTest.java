@@ -33,7 +33,9 @@ class SpringPackagesTest {
             "io.actiontrail.spring.autoconfigure.sink.SinkSettings",
             "io.actiontrail.spring.autoconfigure.sink.BatchSettings",
             "io.actiontrail.spring.autoconfigure.sink.HttpSinkSettings",
-            "io.actiontrail.spring.autoconfigure.sink.SinkTypes");
+            "io.actiontrail.spring.autoconfigure.sink.SinkTypes",
+            // the readings each Spring Boot line's health types adapt; actiontrail-spring-boot3 adapts Boot 3.5's
+            "io.actiontrail.spring.actuate.ActionTrailHealth");
 
     @Test
     void autoConfigurationsArePublicFinalAndRegistered() {
