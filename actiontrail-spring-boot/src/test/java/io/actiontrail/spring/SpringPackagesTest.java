@@ -25,6 +25,7 @@ class SpringPackagesTest {
     /** What applications implement or call, besides the auto-configurations and the properties. */
     private static final Set<String> PUBLIC_API = Set.of(
             "io.actiontrail.spring.AuditIdentityProvider",
+            "io.actiontrail.spring.ReactiveAuditIdentityProvider",
             "io.actiontrail.spring.AuditedMethods",
             "io.actiontrail.spring.AuditCoverage",
             "io.actiontrail.spring.autoconfigure.ActionTrailBuilderCustomizer",

@@ -3,6 +3,8 @@ package io.actiontrail.spring.aop;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -57,16 +59,29 @@ public final class ActionTrailAopAutoConfiguration {
         return new AuditedMethodsVerifier(beanFactory, controllersCapturedElsewhere(environment, context));
     }
 
-    /** Whether controller handlers are audited by the web capture rather than by the advisor. */
+    /** Spring Boot's reactive web application context: in Boot 4, and in Boot 3. */
+    private static final List<String> REACTIVE_CONTEXTS = List.of(
+            "org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext",
+            "org.springframework.boot.web.reactive.context.ReactiveWebApplicationContext");
+
+    /**
+     * Whether controller handlers are audited by the web capture rather than by the advisor: in a servlet web
+     * application with Spring MVC, or a reactive one with WebFlux, unless the controller capture is off.
+     */
     static boolean controllersCapturedElsewhere(Environment environment, ApplicationContext context) {
         ClassLoader loader = context.getClassLoader();
-        if (!environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)
-                || !ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)) {
+        if (!environment.getProperty("actiontrail.capture.controllers", Boolean.class, true)) {
             return false;
         }
+        return (ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", loader)
+                        && isInstance("org.springframework.web.context.WebApplicationContext", context, loader))
+                || (ClassUtils.isPresent("org.springframework.web.reactive.DispatcherHandler", loader)
+                        && REACTIVE_CONTEXTS.stream().anyMatch(type -> isInstance(type, context, loader)));
+    }
+
+    private static boolean isInstance(String type, ApplicationContext context, @Nullable ClassLoader loader) {
         try {
-            return ClassUtils.forName("org.springframework.web.context.WebApplicationContext", loader)
-                    .isInstance(context);
+            return ClassUtils.forName(type, loader).isInstance(context);
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }

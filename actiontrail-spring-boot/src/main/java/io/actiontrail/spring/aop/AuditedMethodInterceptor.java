@@ -40,6 +40,9 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
             "org.springframework.transaction.support.TransactionSynchronizationManager",
             AuditedMethodInterceptor.class.getClassLoader());
 
+    /** Whether Reactor is on the classpath: then a call returning a {@code Mono} or {@code Flux} is recorded when it ends. */
+    private static final boolean REACTIVE = ReactiveCalls.PRESENT;
+
     /**
      * The most call sites kept; past it, a call site is prepared again on each call rather than let the cache grow
      * without end (class generation at run time could otherwise make it do so).
@@ -146,21 +149,48 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
         CallRecorder calls = trail.callRecorder();
         Instant start = calls.now();
         long t0 = System.nanoTime();
-        Object result = null;
-        Throwable failure = null;
+        Object result;
         try {
             result = invocation.proceed();
-            return result;
         } catch (Throwable t) {
-            failure = t;
+            record(
+                    trail,
+                    plan,
+                    new Invocation(
+                            plan.method(), target, invocation.getArguments(), null, t, start, System.nanoTime() - t0));
             throw t;
-        } finally {
-            Invocation call = new Invocation(
-                    plan.method(), target, invocation.getArguments(), result, failure, start, System.nanoTime() - t0);
-            // never throws: a failure to build the event is counted by the recorder
-            if (!TRANSACTIONS || !TransactionEnds.deferred(trail, calls, plan, call, this::addIdentity)) {
-                calls.record(plan, call, this::addIdentity);
-            }
+        }
+        if (REACTIVE && result != null && ReactiveCalls.isReactive(result)) {
+            // the call is what the subscription does: recorded when the result ends, timed from the subscription
+            Object[] arguments = invocation.getArguments();
+            return ReactiveCalls.deferred(result, (value, failure, startNanos) -> {
+                long elapsed = System.nanoTime() - startNanos;
+                calls.record(
+                        plan,
+                        new Invocation(
+                                plan.method(),
+                                target,
+                                arguments,
+                                value,
+                                failure,
+                                calls.now().minusNanos(elapsed),
+                                elapsed),
+                        this::addIdentity);
+            });
+        }
+        record(
+                trail,
+                plan,
+                new Invocation(
+                        plan.method(), target, invocation.getArguments(), result, null, start, System.nanoTime() - t0));
+        return result;
+    }
+
+    /** Records the call now, or when its transaction ends; never throws (a failure to build it is counted). */
+    private void record(ActionTrail trail, AuditedMethod plan, Invocation call) {
+        CallRecorder calls = trail.callRecorder();
+        if (!TRANSACTIONS || !TransactionEnds.deferred(trail, calls, plan, call, this::addIdentity)) {
+            calls.record(plan, call, this::addIdentity);
         }
     }
 

@@ -2,6 +2,7 @@ package io.actiontrail.spring.security;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.spring.AuditIdentityProvider;
+import io.actiontrail.spring.ReactiveAuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,9 +12,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import reactor.core.publisher.Mono;
 
 /**
  * With Spring Security: the caller's identity from the {@code SecurityContext} for every event, and sign-in,
@@ -46,5 +50,20 @@ public final class ActionTrailSecurityAutoConfiguration {
                 actionTrail,
                 new SecurityIdentityProvider(properties.getCapture().getTenantAttribute()),
                 users);
+    }
+
+    /** The caller's identity in a reactive request, from the reactive security context. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Mono.class)
+    static final class ReactiveIdentityConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(ReactiveAuditIdentityProvider.class)
+        ReactiveAuditIdentityProvider actionTrailReactiveIdentityProvider(ActionTrailProperties properties) {
+            SecurityIdentityProvider identities =
+                    new SecurityIdentityProvider(properties.getCapture().getTenantAttribute());
+            return () -> ReactiveSecurityContextHolder.getContext()
+                    .mapNotNull(context -> identities.identityOf(context.getAuthentication()));
+        }
     }
 }

@@ -39,9 +39,12 @@ final class SecurityIdentityProvider implements AuditIdentityProvider {
     /** The authority prefix Spring Security gives the factors an authentication passed. */
     static final String FACTOR = "FACTOR_";
 
+    /** Spring's request holder and the Servlet API: a WebFlux application has the first only. */
     private static final boolean SERVLET = ClassUtils.isPresent(
-            "org.springframework.web.context.request.RequestContextHolder",
-            SecurityIdentityProvider.class.getClassLoader());
+                    "org.springframework.web.context.request.RequestContextHolder",
+                    SecurityIdentityProvider.class.getClassLoader())
+            && ClassUtils.isPresent(
+                    "jakarta.servlet.http.HttpSession", SecurityIdentityProvider.class.getClassLoader());
 
     private final @Nullable String tenantAttribute;
 

@@ -5,6 +5,9 @@ import io.actiontrail.spring.AuditCoverage;
 import io.actiontrail.spring.AuditIdentityProvider;
 import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,6 +19,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -63,7 +68,18 @@ public final class ActionTrailWebMvcAutoConfiguration {
     @ConditionalOnMissingBean(name = "actionTrailControllerCoverage")
     AuditCoverage actionTrailControllerCoverage(ListableBeanFactory beans, ActionTrailProperties properties) {
         ActionTrailProperties.Capture capture = properties.getCapture();
-        return new ControllerCoverage(beans, capture.isControllers(), capture.isReadMethods());
+        return new ControllerCoverage(
+                () -> {
+                    Map<HandlerMethod, Set<RequestMethod>> mapped = new LinkedHashMap<>();
+                    beans.getBeansOfType(RequestMappingHandlerMapping.class, false, false)
+                            .values()
+                            .forEach(mapping -> mapping.getHandlerMethods()
+                                    .forEach((info, handler) -> mapped.put(
+                                            handler, info.getMethodsCondition().getMethods())));
+                    return mapped;
+                },
+                capture.isControllers(),
+                capture.isReadMethods());
     }
 
     /** Audits controller handlers. */

@@ -4,7 +4,6 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditContext;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.AuditIgnore;
-import io.actiontrail.Audited;
 import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
 import io.actiontrail.Sensitive;
@@ -13,7 +12,6 @@ import io.actiontrail.capture.AuditedMethod;
 import io.actiontrail.capture.CallRecorder;
 import io.actiontrail.capture.Invocation;
 import io.actiontrail.spring.AuditIdentityProvider;
-import io.actiontrail.spring.AuditedMethods;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,9 +19,7 @@ import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -33,9 +29,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.stereotype.Controller;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -63,12 +56,6 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
-    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
-
-    /** Spring Boot's error-controller contract: in Boot 4, and in Boot 3. */
-    private static final Set<String> ERROR_CONTROLLERS = Set.of(
-            "org.springframework.boot.webmvc.error.ErrorController",
-            "org.springframework.boot.web.servlet.error.ErrorController");
 
     private final ActionTrail actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
@@ -118,9 +105,6 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         }
     }
 
-    /** What to record for one handler method, prepared once. Immutable and thread-safe. */
-    record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean explicit) {}
-
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         try {
@@ -130,11 +114,11 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
                 return true;
             }
             request.setAttribute(HANDLER_REACHED, true);
-            if (!isApplicationHandler(method.getBeanType())) {
+            if (!HandlerPlan.isApplicationHandler(method.getBeanType())) {
                 return true;
             }
-            HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), ControllerAuditInterceptor::plan);
-            boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+            HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), HandlerPlan::of);
+            boolean read = HandlerPlan.isRead(request.getMethod());
             if (!plan.explicit() && read && !readMethods) {
                 return true;
             }
@@ -153,36 +137,17 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
     }
 
     /**
-     * Whether a handler's bean is one of the application's controllers: a {@code @Controller} that is not an error
-     * controller (Spring Boot's {@code ErrorController} contract, whose {@code BasicErrorController} renders the error
-     * of a request whose own handler is audited). Recognised by type, never by package, so that an application whose
-     * controllers live under {@code org.springframework.} or {@code io.spring.} is audited like any other. Actuator's
-     * endpoints are not {@code @Controller}s.
-     */
-    static boolean isApplicationHandler(Class<?> beanType) {
-        if (!AnnotatedElementUtils.hasAnnotation(beanType, Controller.class)) {
-            return false;
-        }
-        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(beanType)) {
-            if (ERROR_CONTROLLERS.contains(type.getName())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * Records a request that a filter refused with 401 or 403 before it reached its handler (Spring Security's URL
      * rules, a missing or bad credential) as a {@code Denied} call of that handler, when the handler's calls are
      * audited: named as the call would have been, with who was refused (the identity at the moment of refusal) and the
      * path, never the arguments the handler did not get.
      */
     void recordRefusal(HttpServletRequest request, HandlerMethod handler, int status, @Nullable UserIdentity identity) {
-        if (!isApplicationHandler(handler.getBeanType())) {
+        if (!HandlerPlan.isApplicationHandler(handler.getBeanType())) {
             return;
         }
-        HandlerPlan plan = plans.computeIfAbsent(handler.getMethod(), ControllerAuditInterceptor::plan);
-        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        HandlerPlan plan = plans.computeIfAbsent(handler.getMethod(), HandlerPlan::of);
+        boolean read = HandlerPlan.isRead(request.getMethod());
         if (!plan.explicit() && read && !readMethods) {
             return;
         }
@@ -208,16 +173,6 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
     @Nullable
     UserIdentity currentIdentity() {
         return identity();
-    }
-
-    private static HandlerPlan plan(Method method) {
-        String name = method.getName();
-        String defaultName = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-        Audited audited = AnnotatedElementUtils.findMergedAnnotation(method, Audited.class);
-        if (audited == null) {
-            return new HandlerPlan(null, defaultName, false);
-        }
-        return new HandlerPlan(AuditedMethods.of(method, audited, defaultName), defaultName, true);
     }
 
     /**
@@ -328,7 +283,7 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
             actionTrail.callRecorder().record(audited, invocation, http);
             return;
         }
-        boolean read = READ_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        boolean read = HandlerPlan.isRead(request.getMethod());
         AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
                 .eventTime(call.start)
                 .durationMs(elapsed / 1_000_000)

@@ -9,14 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.beans.factory.ListableBeanFactory;
+import java.util.function.Supplier;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Counts the application's controller handlers and how many the controller capture audits: every handler that maps a
@@ -29,12 +27,17 @@ final class ControllerCoverage implements AuditCoverage {
     private static final Set<RequestMethod> READ_METHODS =
             Set.of(RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS, RequestMethod.TRACE);
 
-    private final ListableBeanFactory beans;
+    private final Supplier<Map<HandlerMethod, Set<RequestMethod>>> mapped;
     private final boolean captureOn;
     private final boolean readMethods;
 
-    ControllerCoverage(ListableBeanFactory beans, boolean captureOn, boolean readMethods) {
-        this.beans = beans;
+    /**
+     * @param mapped the handler methods of the application's request mappings (Spring MVC's or WebFlux's), each with
+     *     the HTTP methods it is mapped to (none: all)
+     */
+    ControllerCoverage(
+            Supplier<Map<HandlerMethod, Set<RequestMethod>>> mapped, boolean captureOn, boolean readMethods) {
+        this.mapped = mapped;
         this.captureOn = captureOn;
         this.readMethods = readMethods;
     }
@@ -44,20 +47,15 @@ final class ControllerCoverage implements AuditCoverage {
         Set<Method> handlers = new HashSet<>();
         Set<Class<?>> controllers = new LinkedHashSet<>();
         int audited = 0;
-        for (RequestMappingHandlerMapping mapping : beans.getBeansOfType(
-                        RequestMappingHandlerMapping.class, false, false)
-                .values()) {
-            for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
-                    mapping.getHandlerMethods().entrySet()) {
-                HandlerMethod handler = entry.getValue();
-                Class<?> type = ClassUtils.getUserClass(handler.getBeanType());
-                if (!ControllerAuditInterceptor.isApplicationHandler(type) || !handlers.add(handler.getMethod())) {
-                    continue;
-                }
-                controllers.add(type);
-                if (audited(handler, entry.getKey().getMethodsCondition().getMethods())) {
-                    audited++;
-                }
+        for (Map.Entry<HandlerMethod, Set<RequestMethod>> entry : mapped.get().entrySet()) {
+            HandlerMethod handler = entry.getKey();
+            Class<?> type = ClassUtils.getUserClass(handler.getBeanType());
+            if (!HandlerPlan.isApplicationHandler(type) || !handlers.add(handler.getMethod())) {
+                continue;
+            }
+            controllers.add(type);
+            if (audited(handler, entry.getValue())) {
+                audited++;
             }
         }
         List<String> warnings = new ArrayList<>();

@@ -1,0 +1,589 @@
+package io.actiontrail.spring.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.actiontrail.ActionTrail;
+import io.actiontrail.AuditContext;
+import io.actiontrail.AuditEvent;
+import io.actiontrail.AuditIgnore;
+import io.actiontrail.EventRW;
+import io.actiontrail.EventType;
+import io.actiontrail.Outcome;
+import io.actiontrail.Sensitive;
+import io.actiontrail.UserIdentity;
+import io.actiontrail.capture.AuditedMethod;
+import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.capture.Invocation;
+import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.util.MultiValueMap;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The WebFlux capture, with the semantics of the Spring MVC one: binds each exchange's {@link AuditContext} (source IP
+ * through trusted proxies only, user agent, request id, channel) into the Reactor context under
+ * {@code AuditContext.class}, ahead of Spring Security; and records one event per call of an application handler, an
+ * annotated controller's method or a functional route, when the exchange completes, fails or is cancelled.
+ *
+ * <p>A controller handler is named and refined as in Spring MVC ({@code @Audited} wins). A functional route is named by
+ * its HTTP method and the resource its pattern names by convention ({@code POST /orders} → {@code CreateOrder},
+ * {@code DELETE /orders/{id}} → {@code DeleteOrder}, {@code GET /orders/{id}} → {@code GetOrder}, {@code GET
+ * /orders} → {@code ListOrders}), else by the method and the pattern ({@code POST /orders/{id}/cancel}). The request
+ * parameters are the path variables, the query, a form's fields (read through the exchange's cached form data, which
+ * the handler's binding shares) and a JSON body of at most {@value #MAX_BODY} bytes (copied as the handler reads it,
+ * never read for it). The caller's identity comes from {@link ReactiveIdentityFilter}, which runs inside Spring
+ * Security's chain. A 401 or 403 answered before any handler is recorded as a {@code Denied} call of the handler the
+ * request was for. Thread-safe.
+ */
+final class ReactiveAuditFilter implements WebFilter, Ordered {
+
+    /** Before Spring Security's chain (order -100), so that its refusals are seen here. */
+    static final int ORDER = -200;
+
+    /** The exchange attribute holding the caller's identity, set by {@link ReactiveIdentityFilter}. */
+    static final String IDENTITY = ReactiveAuditFilter.class.getName() + ".IDENTITY";
+
+    /** The largest request body copied for the event; a larger one is recorded as truncated. */
+    static final int MAX_BODY = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(ReactiveAuditFilter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    private final ActionTrail actionTrail;
+    private final TrustedProxies proxies;
+    private final String requestIdHeader;
+    private final ActionTrailProperties.ChannelRule channelRule;
+    private final boolean controllers;
+    private final boolean readMethods;
+    private final boolean resourcesFromPaths;
+    private final List<HandlerMapping> mappings;
+    private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
+
+    ReactiveAuditFilter(
+            ActionTrail actionTrail,
+            TrustedProxies proxies,
+            String requestIdHeader,
+            ActionTrailProperties.ChannelRule channelRule,
+            boolean controllers,
+            boolean readMethods,
+            boolean resourcesFromPaths,
+            List<HandlerMapping> mappings) {
+        this.actionTrail = actionTrail;
+        this.proxies = proxies;
+        this.requestIdHeader = requestIdHeader;
+        this.channelRule = channelRule;
+        this.controllers = controllers;
+        this.readMethods = readMethods;
+        this.resourcesFromPaths = resourcesFromPaths;
+        this.mappings = mappings;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        AuditContext context;
+        try {
+            context = context(exchange);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "ActionTrail: could not bind the audit context of {}",
+                    exchange.getRequest().getPath(),
+                    e);
+            return chain.filter(exchange);
+        }
+        if (!controllers) {
+            return chain.filter(exchange).contextWrite(c -> c.put(AuditContext.class, context));
+        }
+        Call call = new Call(context, actionTrail.callRecorder().now(), System.nanoTime(), exchange.getRequest());
+        ServerWebExchange observed = exchange.mutate().request(call.request).build();
+        Mono<Void> form = isForm(exchange)
+                ? exchange.getFormData()
+                        .doOnNext(fields -> call.form = fields)
+                        .onErrorResume(e -> Mono.empty())
+                        .then()
+                : Mono.empty();
+        return form.then(chain.filter(observed))
+                .onErrorResume(e -> end(observed, call, e).then(Mono.error(e)))
+                .then(Mono.defer(() -> end(observed, call, null)))
+                .doOnCancel(() -> end(observed, call, new CancellationException("the client went away"))
+                        .subscribe())
+                .contextWrite(c -> c.put(AuditContext.class, context));
+    }
+
+    private AuditContext context(ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        HttpHeaders headers = request.getHeaders();
+        String requestId = requestId(headers);
+        exchange.getResponse().getHeaders().set(requestIdHeader, requestId);
+        InetSocketAddress remote = request.getRemoteAddress();
+        String peer = remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getHostAddress();
+        return AuditContext.builder()
+                .sourceIpAddress(
+                        peer == null
+                                ? null // no peer to trust forwarded headers from
+                                : proxies.clientAddress(
+                                        peer, headers.getOrEmpty("Forwarded"), headers.getOrEmpty("X-Forwarded-For")))
+                .userAgent(headers.getFirst(HttpHeaders.USER_AGENT))
+                .requestId(requestId)
+                .eventType(channel(request))
+                .build();
+    }
+
+    private String requestId(HttpHeaders headers) {
+        String given = headers.getFirst(requestIdHeader);
+        if (given != null && SAFE_ID.matcher(given).matches()) {
+            return given;
+        }
+        String traceparent = headers.getFirst("traceparent");
+        if (traceparent != null) {
+            Matcher m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private @Nullable EventType channel(ServerHttpRequest request) {
+        return switch (channelRule) {
+            case API_CALL -> EventType.API_CALL;
+            case CONSOLE_OPERATION -> EventType.CONSOLE_OPERATION;
+            case AUTO ->
+                request.getCookies().containsKey("SESSION")
+                                && request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION) == null
+                        ? EventType.CONSOLE_OPERATION
+                        : EventType.API_CALL;
+        };
+    }
+
+    private static boolean isForm(ServerWebExchange exchange) {
+        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        return type != null && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type);
+    }
+
+    /** One exchange under audit. Its fields are written by the exchange's signals, which Reactor serialises. */
+    private static final class Call {
+        final AuditContext context;
+        final Instant start;
+        final long startNanos;
+        final BodyCopy request;
+        final AtomicBoolean ended = new AtomicBoolean();
+
+        @Nullable
+        MultiValueMap<String, String> form;
+
+        Call(AuditContext context, Instant start, long startNanos, ServerHttpRequest request) {
+            this.context = context;
+            this.start = start;
+            this.startNanos = startNanos;
+            this.request = new BodyCopy(request);
+        }
+    }
+
+    /** Copies a JSON request body as the handler reads it, up to {@link #MAX_BODY} bytes. */
+    private static final class BodyCopy extends ServerHttpRequestDecorator {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final boolean json;
+        private volatile boolean truncated;
+
+        BodyCopy(ServerHttpRequest request) {
+            super(request);
+            MediaType type = request.getHeaders().getContentType();
+            json = type != null
+                    && (MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                            || type.getSubtype().endsWith("+json"));
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            return json ? super.getBody().doOnNext(this::copy) : super.getBody();
+        }
+
+        private synchronized void copy(DataBuffer buffer) {
+            int readable = buffer.readableByteCount();
+            int room = MAX_BODY - bytes.size();
+            if (readable > room) {
+                truncated = true;
+            }
+            int position = buffer.readPosition();
+            for (int i = 0; i < Math.min(readable, room); i++) {
+                bytes.write(buffer.getByte(position + i));
+            }
+        }
+
+        /** The body as JSON values (maps, lists, strings…), a note when it was too large, or none. */
+        synchronized @Nullable Object body() {
+            if (truncated) {
+                return "[a body of more than " + MAX_BODY + " bytes, not recorded]";
+            }
+            if (bytes.size() == 0) {
+                return null;
+            }
+            try {
+                return JSON.readValue(bytes.toByteArray(), Object.class);
+            } catch (java.io.IOException e) {
+                return "[a body that is not valid JSON, not recorded]";
+            }
+        }
+    }
+
+    /** Records the call once; never fails the exchange. */
+    private Mono<Void> end(ServerWebExchange exchange, Call call, @Nullable Throwable error) {
+        if (!call.ended.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
+        try {
+            Object handler = exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+            if (handler != null) {
+                record(exchange, call, handler, error);
+                return Mono.empty();
+            }
+            int status = status(exchange, error);
+            if (status != 401 && status != 403) {
+                return Mono.empty();
+            }
+            // refused before any handler: find the one the request was for, as the dispatcher would have
+            return Flux.fromIterable(mappings)
+                    .concatMap(mapping -> mapping.getHandler(exchange))
+                    .next()
+                    .doOnNext(refused -> refusal(exchange, call, refused, status))
+                    .then()
+                    .onErrorResume(e -> {
+                        log.warn(
+                                "ActionTrail: could not record the refusal of {}",
+                                exchange.getRequest().getPath(),
+                                e);
+                        return Mono.empty();
+                    });
+        } catch (RuntimeException e) {
+            log.warn("ActionTrail: recording {} failed", exchange.getRequest().getPath(), e);
+            return Mono.empty();
+        }
+    }
+
+    private static int status(ServerWebExchange exchange, @Nullable Throwable error) {
+        if (error != null) {
+            return error instanceof CancellationException ? 499 : HttpOutcomes.statusOf(error);
+        }
+        HttpStatusCode code = exchange.getResponse().getStatusCode();
+        return code == null ? 200 : code.value();
+    }
+
+    /** What the handler's plan says, or {@code null} when the handler is not audited. */
+    private @Nullable HandlerPlan plan(Object handler, String httpMethod, @Nullable String pattern) {
+        HandlerPlan plan;
+        if (handler instanceof HandlerMethod method) {
+            if (!HandlerPlan.isApplicationHandler(method.getBeanType())) {
+                return null;
+            }
+            plan = plans.computeIfAbsent(method.getMethod(), HandlerPlan::of);
+        } else if (handler instanceof HandlerFunction<?> && pattern != null) {
+            plan = new HandlerPlan(null, routeEventName(httpMethod, pattern), false);
+        } else {
+            return null;
+        }
+        return plan.audits(httpMethod, readMethods) ? plan : null;
+    }
+
+    private void refusal(ServerWebExchange exchange, Call call, Object handler, int status) {
+        String httpMethod = exchange.getRequest().getMethod().name();
+        HandlerPlan plan = plan(handler, httpMethod, pattern(exchange));
+        if (plan == null) {
+            return;
+        }
+        AuditedMethod audited = plan.audited();
+        AuditEvent.Builder b = AuditEvent.builder(audited != null ? audited.eventName() : plan.eventName())
+                .eventTime(call.start)
+                .eventRW(
+                        audited != null
+                                ? audited.eventRW()
+                                : HandlerPlan.isRead(httpMethod) ? EventRW.READ : EventRW.WRITE)
+                .outcome(Outcome.DENIED)
+                .errorCode(HttpOutcomes.errorCode(status))
+                .errorMessage("HTTP " + status + " " + HttpOutcomes.reason(status) + ", refused before the handler")
+                .additionalEventData(http(exchange, status, List.of()));
+        UserIdentity identity = exchange.getAttribute(IDENTITY);
+        if (identity != null) {
+            b.userIdentity(identity);
+        }
+        inContext(call, () -> actionTrail.record(b.build()));
+    }
+
+    private void record(ServerWebExchange exchange, Call call, Object handler, @Nullable Throwable error) {
+        String httpMethod = exchange.getRequest().getMethod().name();
+        String pattern = pattern(exchange);
+        HandlerPlan plan = plan(handler, httpMethod, pattern);
+        if (plan == null) {
+            return;
+        }
+        AuditedMethod audited = plan.audited();
+        Map<String, String> vars = pathVariables(exchange);
+        int status = status(exchange, error);
+        List<Map<String, String>> invalid = error instanceof BindingResult binding
+                ? ValidationErrors.of(Map.of(binding.getObjectName(), binding))
+                : List.of();
+        boolean failed = error != null || status >= 400;
+        boolean captureArgs = audited == null || audited.captureArgs();
+        HandlerMethod method = handler instanceof HandlerMethod m ? m : null;
+        Consumer<AuditEvent.Builder> http = b -> {
+            if (captureArgs) {
+                b.requestParameters(requestParameters(exchange, call, method, vars));
+            }
+            if (failed) {
+                b.responseElements(null);
+                if (!invalid.isEmpty()) {
+                    b.errorCode(ValidationErrors.VALIDATION_FAILED).errorMessage(ValidationErrors.message(invalid));
+                } else if (error != null) {
+                    b.failure(error);
+                } else {
+                    b.errorCode(HttpOutcomes.errorCode(status))
+                            .errorMessage("HTTP " + status + " " + HttpOutcomes.reason(status));
+                }
+                b.outcome(
+                        status == 401 || status == 403 || (error != null && HttpOutcomes.isDenial(error))
+                                ? Outcome.DENIED
+                                : Outcome.FAILURE);
+            } else {
+                b.outcome(Outcome.SUCCESS);
+            }
+            b.additionalEventData(http(exchange, status, invalid));
+            UserIdentity identity = exchange.getAttribute(IDENTITY);
+            if (identity != null) {
+                b.userIdentity(identity);
+            }
+        };
+        long elapsed = System.nanoTime() - call.startNanos;
+        if (audited != null && method != null) {
+            Invocation invocation = new Invocation(
+                    audited.method(),
+                    method.getBean(),
+                    arguments(exchange, method, vars),
+                    null,
+                    failed ? error : null,
+                    call.start,
+                    elapsed);
+            inContext(call, () -> actionTrail.callRecorder().record(audited, invocation, http));
+            return;
+        }
+        AuditEvent.Builder b = AuditEvent.builder(plan.eventName())
+                .eventTime(call.start)
+                .durationMs(elapsed / 1_000_000)
+                .eventRW(HandlerPlan.isRead(httpMethod) ? EventRW.READ : EventRW.WRITE);
+        if (resourcesFromPaths && pattern != null) {
+            String redirect = status >= 300 && status < 400
+                    ? exchange.getResponse().getHeaders().getFirst(HttpHeaders.LOCATION)
+                    : null;
+            PathResources.Resources resources = PathResources.of(pattern, vars, redirect);
+            if (resources.type() != null) {
+                b.resource(resources.type(), resources.name());
+            }
+            if (!resources.referenced().isEmpty()) {
+                b.referencedResources(resources.referenced());
+            }
+        }
+        http.accept(b);
+        inContext(call, () -> actionTrail.record(b.build()));
+    }
+
+    /** Runs with the exchange's audit context bound: the signal that ends it may come on any thread. */
+    @SuppressWarnings("try") // the scope is used for its close() only
+    private static void inContext(Call call, Runnable action) {
+        try (AuditContext.Scope scope = call.context.makeCurrent()) {
+            action.run();
+        }
+    }
+
+    private static Map<String, Object> http(ServerWebExchange exchange, int status, List<Map<String, String>> invalid) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("httpMethod", exchange.getRequest().getMethod().name());
+        extra.put("path", exchange.getRequest().getPath().value());
+        extra.put("httpStatus", status);
+        if (!invalid.isEmpty()) {
+            extra.put("validationErrors", invalid);
+        }
+        return extra;
+    }
+
+    private static @Nullable String pattern(ServerWebExchange exchange) {
+        Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        if (pattern instanceof PathPattern path) {
+            return path.getPatternString();
+        }
+        return pattern instanceof String text ? text : null;
+    }
+
+    private static Map<String, String> pathVariables(ServerWebExchange exchange) {
+        Map<String, String> vars = exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        return vars == null ? Map.of() : vars;
+    }
+
+    /**
+     * A functional route's event name: the HTTP method's verb and the resource its pattern names by convention, or
+     * the method and the pattern when the pattern names none.
+     */
+    static String routeEventName(String httpMethod, String pattern) {
+        String[] segments = pattern.split("/", -1);
+        String last = segments.length == 0 ? "" : segments[segments.length - 1];
+        PathResources.Resources resources = PathResources.of(pattern, Map.of(), null);
+        String type = resources.type();
+        boolean item = last.startsWith("{");
+        if (type == null && item) {
+            // the type is named by the collection before the variable, which PathResources reads with a value
+            String collection = segments.length >= 2 ? segments[segments.length - 2] : "";
+            type = PathResources.of("/" + collection + "/{id}", Map.of("id", "x"), null)
+                    .type();
+        }
+        if (type == null) {
+            return httpMethod + " " + pattern;
+        }
+        return switch (httpMethod.toUpperCase(Locale.ROOT)) {
+            case "POST" -> item ? httpMethod + " " + pattern : "Create" + type;
+            case "PUT", "PATCH" -> item ? "Update" + type : httpMethod + " " + pattern;
+            case "DELETE" -> item ? "Delete" + type : httpMethod + " " + pattern;
+            case "GET", "HEAD" -> item ? "Get" + type : "List" + type + "s";
+            default -> httpMethod + " " + pattern;
+        };
+    }
+
+    /** The handler's arguments as far as they are known here, by position, for the {@code @Audited} expressions. */
+    private static @Nullable Object[] arguments(
+            ServerWebExchange exchange, HandlerMethod handler, Map<String, String> vars) {
+        MethodParameter[] parameters = handler.getMethodParameters();
+        @Nullable Object[] args = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            MethodParameter p = parameters[i];
+            p.initParameterNameDiscovery(PARAMETER_NAMES);
+            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
+            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
+            if (pathVariable != null) {
+                args[i] = vars.get(name(pathVariable.name(), p));
+            } else if (requestParam != null) {
+                args[i] = exchange.getRequest().getQueryParams().getFirst(name(requestParam.name(), p));
+            }
+        }
+        return args;
+    }
+
+    private static String name(String declared, MethodParameter p) {
+        if (!declared.isEmpty()) {
+            return declared;
+        }
+        String name = p.getParameterName();
+        return name != null ? name : "arg" + p.getParameterIndex();
+    }
+
+    private static Map<String, @Nullable Object> requestParameters(
+            ServerWebExchange exchange, Call call, @Nullable HandlerMethod handler, Map<String, String> vars) {
+        Set<String> ignored = new HashSet<>();
+        Set<String> sensitive = new HashSet<>();
+        String bodyName = "body";
+        boolean bodySensitive = false;
+        boolean bodyIgnored = false;
+        if (handler != null) {
+            for (MethodParameter p : handler.getMethodParameters()) {
+                p.initParameterNameDiscovery(PARAMETER_NAMES);
+                String name = null;
+                PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
+                RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
+                if (pathVariable != null) {
+                    name = name(pathVariable.name(), p);
+                } else if (requestParam != null) {
+                    name = name(requestParam.name(), p);
+                } else if (p.hasParameterAnnotation(RequestBody.class)) {
+                    bodyName = name("", p);
+                    bodySensitive = p.hasParameterAnnotation(Sensitive.class);
+                    bodyIgnored = p.hasParameterAnnotation(AuditIgnore.class);
+                }
+                if (name != null && p.hasParameterAnnotation(AuditIgnore.class)) {
+                    ignored.add(name);
+                } else if (name != null && p.hasParameterAnnotation(Sensitive.class)) {
+                    sensitive.add(name);
+                }
+            }
+        }
+        Map<String, @Nullable Object> out = new LinkedHashMap<>();
+        vars.forEach((k, v) -> put(out, k, v, ignored, sensitive));
+        addAll(out, exchange.getRequest().getQueryParams(), ignored, sensitive);
+        MultiValueMap<String, String> form = call.form;
+        if (form != null) {
+            addAll(out, form, ignored, sensitive);
+        }
+        Object body = call.request.body();
+        if (body != null && !bodyIgnored) {
+            out.put(bodyName, bodySensitive ? CallRecorder.REDACTED : body);
+        }
+        return out;
+    }
+
+    private static void addAll(
+            Map<String, @Nullable Object> out,
+            MultiValueMap<String, String> values,
+            Set<String> ignored,
+            Set<String> sensitive) {
+        values.forEach((k, v) -> {
+            if (!out.containsKey(k)) {
+                put(out, k, v.size() == 1 ? v.get(0) : List.copyOf(v), ignored, sensitive);
+            }
+        });
+    }
+
+    private static void put(
+            Map<String, @Nullable Object> out,
+            String key,
+            @Nullable Object value,
+            Set<String> ignored,
+            Set<String> sensitive) {
+        if (!ignored.contains(key)) {
+            out.put(key, sensitive.contains(key) ? CallRecorder.REDACTED : value);
+        }
+    }
+}
