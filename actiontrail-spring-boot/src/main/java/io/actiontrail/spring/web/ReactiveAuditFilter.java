@@ -128,16 +128,17 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        AuditContext context;
         try {
-            context = context(exchange);
-        } catch (RuntimeException e) {
-            log.warn(
-                    "ActionTrail: could not bind the audit context of {}",
-                    exchange.getRequest().getPath(),
-                    e);
+            return audited(exchange, chain);
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a Spring Framework this build does not know; either way the exchange goes on unaudited
+            log.warn("ActionTrail: could not audit {}", exchange.getRequest().getPath(), e);
             return chain.filter(exchange);
         }
+    }
+
+    private Mono<Void> audited(ServerWebExchange exchange, WebFilterChain chain) {
+        AuditContext context = context(exchange);
         if (!controllers) {
             return chain.filter(exchange).contextWrite(c -> c.put(AuditContext.class, context));
         }
@@ -171,7 +172,9 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
                         peer == null
                                 ? null // no peer to trust forwarded headers from
                                 : proxies.clientAddress(
-                                        peer, headers.getOrEmpty("Forwarded"), headers.getOrEmpty("X-Forwarded-For")))
+                                        peer,
+                                        headers.getValuesAsList("Forwarded"),
+                                        headers.getValuesAsList("X-Forwarded-For")))
                 .userAgent(headers.getFirst(HttpHeaders.USER_AGENT))
                 .requestId(requestId)
                 .eventType(channel(request))
@@ -304,7 +307,7 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
                                 e);
                         return Mono.empty();
                     });
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             log.warn("ActionTrail: recording {} failed", exchange.getRequest().getPath(), e);
             return Mono.empty();
         }
