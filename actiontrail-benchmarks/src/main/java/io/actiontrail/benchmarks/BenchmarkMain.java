@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark with the {@code quick} (under 10 minutes on 2 cores) or {@code full} profile, then the
  * latency harness, and writes {@code results.md} and {@code notes.txt} to the output directory (system property
  * {@code actiontrail.bench.out}, default {@code benchmark-results}). A second argument, a regular expression, runs
- * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code fsync}, {@code lookup},
- * {@code latency}.
+ * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code web}, {@code fsync},
+ * {@code lookup}, {@code latency}.
  *
  * <p>Not thread-safe; run once per JVM.
  */
@@ -106,6 +106,11 @@ public final class BenchmarkMain {
                         run(options(profile, notes, "IngestBenchmark\\.", threads, true)
                                 .param("durability", "SYNC")));
             }
+        }
+        if (groups.matcher("web").find()) {
+            Collection<RunResult> web = run(options(profile, notes, "WebCaptureBenchmark\\.", 1, false));
+            rows(table, web);
+            webOverhead(notes, web);
         }
         if (groups.matcher("fsync").find()) {
             rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));
@@ -189,5 +194,31 @@ public final class BenchmarkMain {
                     primary.getScoreUnit(),
                     alloc == null ? "" : String.format(Locale.ROOT, "%,.0f", alloc.getScore())));
         }
+    }
+
+    /** The p50 and p99 each stack takes per request with and without the starter, and the difference, as notes. */
+    private static void webOverhead(Path notes, Collection<RunResult> results) {
+        System.setProperty(Notes.PROPERTY, notes.toString());
+        java.util.Map<String, double[]> byStack = new java.util.TreeMap<>(); // {p50 off, p50 on, p99 off, p99 on}
+        for (RunResult r : results) {
+            String benchmark = r.getParams().getBenchmark();
+            String stack = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            boolean on = "on".equals(r.getParams().getParam("starter"));
+            var statistics = r.getPrimaryResult().getStatistics();
+            double[] p = byStack.computeIfAbsent(stack, k -> new double[4]);
+            p[on ? 1 : 0] = statistics.getPercentile(50);
+            p[on ? 3 : 2] = statistics.getPercentile(99);
+        }
+        byStack.forEach((stack, p) -> Notes.add(
+                "web " + stack,
+                String.format(
+                        Locale.ROOT,
+                        "per request, in process: p50 %.2f µs without the starter, %.2f µs with it: %+.2f µs added;"
+                                + " p99 %.2f / %.2f µs",
+                        p[0],
+                        p[1],
+                        p[1] - p[0],
+                        p[2],
+                        p[3])));
     }
 }

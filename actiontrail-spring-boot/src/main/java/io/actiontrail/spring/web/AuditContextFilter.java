@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -26,9 +24,6 @@ final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
 
     /** Runs before Spring Security's filter chain (order -100). */
     static final int ORDER = -200;
-
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
-    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final TrustedProxies proxies;
     private final String requestIdHeader;
@@ -64,18 +59,7 @@ final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
     }
 
     private String requestId(HttpServletRequest request) {
-        String given = request.getHeader(requestIdHeader);
-        if (given != null && SAFE_ID.matcher(given).matches()) {
-            return given;
-        }
-        String traceparent = request.getHeader("traceparent");
-        if (traceparent != null) {
-            var m = TRACEPARENT.matcher(traceparent.trim());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        return UUID.randomUUID().toString();
+        return RequestIds.of(request.getHeader(requestIdHeader), request.getHeader("traceparent"));
     }
 
     private @Nullable EventType channel(HttpServletRequest request) {

@@ -57,11 +57,15 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
+    /** Stands for "no provider" in {@link #identityProvider}, once looked up. */
+    private static final AuditIdentityProvider NO_PROVIDER = () -> null;
+
     private final ActionTrail actionTrail;
     private final ObjectProvider<AuditIdentityProvider> identities;
     private final boolean readMethods;
     private final boolean resourcesFromPaths;
     private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
+    private volatile @Nullable AuditIdentityProvider identityProvider;
 
     ControllerAuditInterceptor(
             ActionTrail actionTrail,
@@ -403,7 +407,14 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
     }
 
     private @Nullable UserIdentity identity() {
-        AuditIdentityProvider provider = identities.getIfAvailable();
-        return provider == null ? null : provider.currentIdentity();
+        AuditIdentityProvider provider = identityProvider;
+        if (provider == null) {
+            // looked up on the first request, when the context is complete, then kept: a lookup per request costs
+            // more than the rest of the capture
+            AuditIdentityProvider available = identities.getIfAvailable();
+            provider = available == null ? NO_PROVIDER : available;
+            identityProvider = provider;
+        }
+        return provider.currentIdentity();
     }
 }

@@ -57,6 +57,18 @@ record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean ex
      * endpoints are not {@code @Controller}s.
      */
     static boolean isApplicationHandler(Class<?> beanType) {
+        return APPLICATION_HANDLERS.get(beanType);
+    }
+
+    /** {@link #isApplicationHandler}, once per class (it is asked on every request) without pinning the class. */
+    private static final ClassValue<Boolean> APPLICATION_HANDLERS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return isApplicationHandlerType(type);
+        }
+    };
+
+    private static boolean isApplicationHandlerType(Class<?> beanType) {
         if (!AnnotatedElementUtils.hasAnnotation(beanType, Controller.class)) {
             return false;
         }

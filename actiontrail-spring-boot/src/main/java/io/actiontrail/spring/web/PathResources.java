@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -47,36 +49,32 @@ final class PathResources {
      * @param redirect the path or URL the response redirects to, if it does
      */
     static Resources of(String pattern, Map<String, String> variables, @Nullable String redirect) {
-        List<String[]> pairs = new ArrayList<>(); // {collection, id}
-        String collection = null;
-        List<String> afterLastPair = new ArrayList<>();
-        for (String segment : segments(pattern)) {
-            if (segment.startsWith("{")) {
-                String name = variableName(segment);
+        List<String[]> pairs = new ArrayList<>(); // {type, id}
+        Segment collection = null;
+        Segment created = null; // the last collection after the last pair: /api/v1/orders is a creation in orders
+        for (Segment segment : shape(pattern)) {
+            if (segment.isVariable()) {
+                String name = segment.variable();
                 String value = name == null ? null : variables.get(name);
                 if (collection != null && value != null && !value.isEmpty()) {
-                    pairs.add(new String[] {collection, clip(value)});
-                    afterLastPair.clear();
+                    pairs.add(new String[] {collection.type(), clip(value)});
+                    created = null;
                 }
                 collection = null;
             } else {
-                collection = isCollection(segment) ? segment : null;
-                afterLastPair.add(segment);
+                collection = segment.type() != null ? segment : null;
+                if (collection != null) {
+                    created = collection;
+                }
             }
         }
         Map<String, List<String>> referenced = new LinkedHashMap<>();
         for (String[] pair : pairs) {
-            referenced.computeIfAbsent(typeOf(pair[0]), k -> new ArrayList<>()).add(pair[1]);
-        }
-        String created = null;
-        for (String literal : afterLastPair) {
-            if (isCollection(literal)) {
-                created = literal; // the last one: /api/v1/orders is a creation in orders
-            }
+            referenced.computeIfAbsent(pair[0], k -> new ArrayList<>()).add(pair[1]);
         }
         if (created != null) {
-            String name = idAfter(created, redirect);
-            String type = typeOf(created);
+            String type = Objects.requireNonNull(created.type());
+            String name = idAfter(created.literal(), redirect);
             if (name != null) {
                 referenced.computeIfAbsent(type, k -> new ArrayList<>()).add(name);
             }
@@ -86,7 +84,42 @@ final class PathResources {
             return Resources.NONE;
         }
         String[] last = pairs.get(pairs.size() - 1);
-        return new Resources(typeOf(last[0]), last[1], referenced);
+        return new Resources(last[0], last[1], referenced);
+    }
+
+    /**
+     * One segment of a pattern, read once: a variable (its name; none for {@code {*rest}}), or a literal with the
+     * resource type it names when it is a collection.
+     */
+    private record Segment(
+            String literal,
+            boolean isVariable,
+            @Nullable String variable,
+            @Nullable String type) {}
+
+    /** The most patterns whose shape is kept: a handler's patterns are few; past it, a shape is read per call. */
+    private static final int MAX_SHAPES = 4096;
+
+    private static final Map<String, List<Segment>> SHAPES = new ConcurrentHashMap<>();
+
+    /** The segments of a pattern, read once per pattern: this runs on every audited request. */
+    private static List<Segment> shape(String pattern) {
+        List<Segment> shape = SHAPES.get(pattern);
+        if (shape == null) {
+            List<Segment> read = new ArrayList<>();
+            for (String segment : segments(pattern)) {
+                if (segment.startsWith("{")) {
+                    read.add(new Segment(segment, true, variableName(segment), null));
+                } else {
+                    read.add(new Segment(segment, false, null, isCollection(segment) ? typeOf(segment) : null));
+                }
+            }
+            shape = List.copyOf(read);
+            if (SHAPES.size() < MAX_SHAPES) {
+                SHAPES.putIfAbsent(pattern, shape);
+            }
+        }
+        return shape;
     }
 
     private static List<String> segments(String path) {

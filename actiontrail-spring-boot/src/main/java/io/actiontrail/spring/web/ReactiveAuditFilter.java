@@ -24,13 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,8 +86,6 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(ReactiveAuditFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
-    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final ActionTrail actionTrail;
     private final TrustedProxies proxies;
@@ -143,16 +138,24 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
             return chain.filter(exchange).contextWrite(c -> c.put(AuditContext.class, context));
         }
         Call call = new Call(context, actionTrail.callRecorder().now(), System.nanoTime(), exchange.getRequest());
-        ServerWebExchange observed = exchange.mutate().request(call.request).build();
-        Mono<Void> form = isForm(exchange)
-                ? exchange.getFormData()
-                        .doOnNext(fields -> call.form = fields)
-                        .onErrorResume(e -> Mono.empty())
-                        .then()
-                : Mono.empty();
-        return form.then(chain.filter(observed))
-                .onErrorResume(e -> end(observed, call, e).then(Mono.error(e)))
-                .then(Mono.defer(() -> end(observed, call, null)))
+        BodyCopy body = call.body;
+        ServerWebExchange observed =
+                body == null ? exchange : exchange.mutate().request(body).build();
+        Mono<Void> handled = chain.filter(observed);
+        if (isForm(exchange)) {
+            // read first, through the exchange's cached form data, which the handler's binding then shares
+            handled = exchange.getFormData()
+                    .doOnNext(fields -> call.form = fields)
+                    .onErrorResume(e -> Mono.empty())
+                    .then(handled);
+        }
+        // recorded as the exchange ends, before the server sees the end and recycles the response; in as few
+        // operators as that takes, for they are paid on every request
+        return handled.doOnEach(signal -> {
+                    if (signal.isOnComplete() || signal.isOnError()) {
+                        end(observed, call, signal.getThrowable()).subscribe();
+                    }
+                })
                 .doOnCancel(() -> end(observed, call, new CancellationException("the client went away"))
                         .subscribe())
                 .contextWrite(c -> c.put(AuditContext.class, context));
@@ -182,18 +185,7 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
     }
 
     private String requestId(HttpHeaders headers) {
-        String given = headers.getFirst(requestIdHeader);
-        if (given != null && SAFE_ID.matcher(given).matches()) {
-            return given;
-        }
-        String traceparent = headers.getFirst("traceparent");
-        if (traceparent != null) {
-            Matcher m = TRACEPARENT.matcher(traceparent.trim());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        return UUID.randomUUID().toString();
+        return RequestIds.of(headers.getFirst(requestIdHeader), headers.getFirst("traceparent"));
     }
 
     private @Nullable EventType channel(ServerHttpRequest request) {
@@ -218,37 +210,40 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
         final AuditContext context;
         final Instant start;
         final long startNanos;
-        final BodyCopy request;
+        /** The request that copies its JSON body; none for a request without one. */
+        final @Nullable BodyCopy body;
+
         final AtomicBoolean ended = new AtomicBoolean();
 
-        @Nullable
-        MultiValueMap<String, String> form;
+        volatile @Nullable MultiValueMap<String, String> form;
 
         Call(AuditContext context, Instant start, long startNanos, ServerHttpRequest request) {
             this.context = context;
             this.start = start;
             this.startNanos = startNanos;
-            this.request = new BodyCopy(request);
+            this.body = BodyCopy.isJson(request) ? new BodyCopy(request) : null;
         }
     }
 
     /** Copies a JSON request body as the handler reads it, up to {@link #MAX_BODY} bytes. */
     private static final class BodyCopy extends ServerHttpRequestDecorator {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final boolean json;
         private volatile boolean truncated;
 
         BodyCopy(ServerHttpRequest request) {
             super(request);
+        }
+
+        static boolean isJson(ServerHttpRequest request) {
             MediaType type = request.getHeaders().getContentType();
-            json = type != null
+            return type != null
                     && (MediaType.APPLICATION_JSON.isCompatibleWith(type)
                             || type.getSubtype().endsWith("+json"));
         }
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return json ? super.getBody().doOnNext(this::copy) : super.getBody();
+            return super.getBody().doOnNext(this::copy);
         }
 
         private synchronized void copy(DataBuffer buffer) {
@@ -560,7 +555,8 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
         if (form != null) {
             addAll(out, form, ignored, sensitive);
         }
-        Object body = call.request.body();
+        BodyCopy copy = call.body;
+        Object body = copy == null ? null : copy.body();
         if (body != null && !bodyIgnored) {
             out.put(bodyName, bodySensitive ? CallRecorder.REDACTED : body);
         }

@@ -15,6 +15,8 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -126,5 +128,44 @@ class SecurityIdentityProviderTest {
         assertThat(provider.identityOf(new AnonymousAuthenticationToken(
                         "key", "anonymousUser", AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS"))))
                 .isEqualTo(UserIdentity.anonymous());
+    }
+
+    @Test
+    void readsSpringSecuritysOwnJwtAuthentication() {
+        Instant authTime = Instant.parse("2026-12-05T08:00:00Z");
+        Jwt jwt = Jwt.withTokenValue("eyJ.token.value")
+                .header("alg", "RS256")
+                .subject("u-123")
+                .claim("client_id", "mobile-app")
+                .claim("tenant", "t-9")
+                .claim("amr", List.of("pwd", "mfa"))
+                .claim("auth_time", authTime)
+                .issuedAt(authTime)
+                .expiresAt(authTime.plusSeconds(3600))
+                .build();
+        UserIdentity user = Objects.requireNonNull(provider.identityOf(
+                new JwtAuthenticationToken(jwt, AuthorityUtils.createAuthorityList("SCOPE_orders.write"))));
+        assertThat(user.type()).isEqualTo(UserIdentity.Type.USER);
+        assertThat(user.principalId()).isEqualTo("u-123");
+        assertThat(user.userName()).isEqualTo("u-123");
+        assertThat(user.accessKeyId()).isEqualTo("mobile-app");
+        assertThat(user.accountId()).isEqualTo("t-9");
+        UserIdentity.SessionContext session = Objects.requireNonNull(user.sessionContext());
+        assertThat(session.mfaAuthenticated()).isTrue();
+        assertThat(session.creationDate()).isEqualTo(authTime);
+        assertThat(session.roles()).containsExactly("SCOPE_orders.write");
+        // the token itself is never part of the identity
+        assertThat(user.toString()).doesNotContain("eyJ.token.value");
+
+        // a client acting for itself (client credentials): its id is the subject
+        Jwt client = Jwt.withTokenValue("t")
+                .header("alg", "RS256")
+                .subject("billing-job")
+                .claim("client_id", "billing-job")
+                .build();
+        UserIdentity service =
+                Objects.requireNonNull(provider.identityOf(new JwtAuthenticationToken(client, List.of())));
+        assertThat(service.type()).isEqualTo(UserIdentity.Type.SERVICE);
+        assertThat(service.accessKeyId()).isEqualTo("billing-job");
     }
 }
