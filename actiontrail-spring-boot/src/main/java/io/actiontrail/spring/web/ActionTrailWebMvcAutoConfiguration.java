@@ -121,5 +121,17 @@ public final class ActionTrailWebMvcAutoConfiguration {
                 }
             };
         }
+
+        /** How a {@code @Transactional} handler's own transaction ended, for its event; only with spring-tx. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.transaction.TransactionExecutionListener")
+        static final class TransactionOutcomesConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean
+            TransactionOutcomes actionTrailTransactionOutcomes() {
+                return new TransactionOutcomes();
+            }
+        }
     }
 }

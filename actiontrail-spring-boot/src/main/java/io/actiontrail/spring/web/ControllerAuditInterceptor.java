@@ -100,6 +100,18 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         /** Whether the handler returned an asynchronous result: the call ends on another thread, later. */
         boolean async;
 
+        /**
+         * How the handler's own transaction ended ({@code committed}, {@code rolledBack}, {@code commitFailed}), set by
+         * {@link TransactionOutcomes}; none when the handler runs no transaction of its own.
+         */
+        @Nullable
+        String transaction;
+
+        /** The name Spring gives the handler's own transaction: its class and method. */
+        String transactionName() {
+            return handler.getBeanType().getName() + "." + handler.getMethod().getName();
+        }
+
         Call(HandlerPlan plan, HandlerMethod handler, Instant start, long startNanos, AuditContext.Scope scope) {
             this.plan = plan;
             this.handler = handler;
@@ -242,7 +254,10 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         Throwable failure = ex != null ? ex : handledException(request);
         int status = ex != null ? HttpOutcomes.statusOf(ex) : response.getStatus();
         List<Map<String, String>> invalid = call.validationErrors;
-        boolean failed = ex != null || status >= 400 || !invalid.isEmpty();
+        String transaction = call.transaction;
+        // a handler that answered normally although its transaction rolled back changed nothing: no success
+        boolean rolledBack = TransactionOutcomes.ROLLED_BACK.equals(transaction);
+        boolean failed = ex != null || status >= 400 || !invalid.isEmpty() || rolledBack;
         boolean captureArgs = audited == null || audited.captureArgs();
         Consumer<AuditEvent.Builder> http = b -> {
             if (captureArgs) {
@@ -254,6 +269,9 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
                     b.failure(failure);
                 } else if (!invalid.isEmpty()) {
                     b.errorCode(ValidationErrors.VALIDATION_FAILED).errorMessage(ValidationErrors.message(invalid));
+                } else if (status < 400) {
+                    b.errorCode(TransactionOutcomes.TRANSACTION_ROLLED_BACK)
+                            .errorMessage("the handler returned, and its transaction rolled back");
                 } else {
                     b.errorCode(HttpOutcomes.errorCode(status))
                             .errorMessage("HTTP " + status + " " + HttpOutcomes.reason(status));
@@ -271,6 +289,9 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
             extra.put("httpStatus", status);
             if (!invalid.isEmpty()) {
                 extra.put("validationErrors", invalid);
+            }
+            if (transaction != null) {
+                extra.put("transaction", transaction);
             }
             b.additionalEventData(extra);
         };
