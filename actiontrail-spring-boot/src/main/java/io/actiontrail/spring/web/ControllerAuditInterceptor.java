@@ -3,10 +3,8 @@ package io.actiontrail.spring.web;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditContext;
 import io.actiontrail.AuditEvent;
-import io.actiontrail.AuditIgnore;
 import io.actiontrail.EventRW;
 import io.actiontrail.Outcome;
-import io.actiontrail.Sensitive;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.capture.AuditedMethod;
 import io.actiontrail.capture.CallRecorder;
@@ -17,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +25,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.MethodParameter;
-import org.springframework.core.ParameterNameDiscoverer;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -55,7 +48,6 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
     static final String HANDLER_REACHED = ControllerAuditInterceptor.class.getName() + ".HANDLER_REACHED";
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAuditInterceptor.class);
-    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
     /** Stands for "no provider" in {@link #identityProvider}, once looked up. */
     private static final AuditIdentityProvider NO_PROVIDER = () -> null;
@@ -133,7 +125,7 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
             if (!HandlerPlan.isApplicationHandler(method.getBeanType())) {
                 return true;
             }
-            HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), HandlerPlan::of);
+            HandlerPlan plan = plans.computeIfAbsent(method.getMethod(), m -> HandlerPlan.of(method));
             boolean read = HandlerPlan.isRead(request.getMethod());
             if (!plan.explicit() && read && !readMethods) {
                 return true;
@@ -162,7 +154,7 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         if (!HandlerPlan.isApplicationHandler(handler.getBeanType())) {
             return;
         }
-        HandlerPlan plan = plans.computeIfAbsent(handler.getMethod(), HandlerPlan::of);
+        HandlerPlan plan = plans.computeIfAbsent(handler.getMethod(), m -> HandlerPlan.of(handler));
         boolean read = HandlerPlan.isRead(request.getMethod());
         if (!plan.explicit() && read && !readMethods) {
             return;
@@ -300,7 +292,8 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
             Invocation invocation = new Invocation(
                     audited.method(),
                     call.handler.getBean(),
-                    arguments(call, request, pathVariables),
+                    plan.parameters()
+                            .arguments(pathVariables::get, request::getParameter, call.hasBody ? call.body : null),
                     failed ? null : call.result,
                     failed ? failure : null,
                     call.start,
@@ -347,84 +340,11 @@ final class ControllerAuditInterceptor implements AsyncHandlerInterceptor {
         return vars instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of();
     }
 
-    /** The handler's arguments as far as they are known here, by position, for the {@code @Audited} expressions. */
-    private static @Nullable Object[] arguments(Call call, HttpServletRequest request, Map<String, String> vars) {
-        MethodParameter[] parameters = call.handler.getMethodParameters();
-        @Nullable Object[] args = new Object[parameters.length];
-        for (int i = 0; i < parameters.length; i++) {
-            MethodParameter p = parameters[i];
-            p.initParameterNameDiscovery(PARAMETER_NAMES);
-            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
-            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
-            if (pathVariable != null) {
-                args[i] = vars.get(name(pathVariable.name(), p));
-            } else if (requestParam != null) {
-                args[i] = request.getParameter(name(requestParam.name(), p));
-            } else if (p.hasParameterAnnotation(RequestBody.class) && call.hasBody) {
-                args[i] = call.body;
-            }
-        }
-        return args;
-    }
-
-    private static String name(String declared, MethodParameter p) {
-        if (!declared.isEmpty()) {
-            return declared;
-        }
-        String name = p.getParameterName();
-        return name != null ? name : "arg" + p.getParameterIndex();
-    }
-
     private static Map<String, @Nullable Object> requestParameters(
             Call call, HttpServletRequest request, Map<String, String> vars) {
-        Map<String, @Nullable Object> out = new LinkedHashMap<>();
-        MethodParameter[] parameters = call.handler.getMethodParameters();
-        java.util.Set<String> ignored = new java.util.HashSet<>();
-        java.util.Set<String> sensitive = new java.util.HashSet<>();
-        String bodyName = null;
-        boolean bodySensitive = false;
-        boolean bodyIgnored = false;
-        for (MethodParameter p : parameters) {
-            p.initParameterNameDiscovery(PARAMETER_NAMES);
-            String name = null;
-            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
-            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
-            if (pathVariable != null) {
-                name = name(pathVariable.name(), p);
-            } else if (requestParam != null) {
-                name = name(requestParam.name(), p);
-            } else if (p.hasParameterAnnotation(RequestBody.class)) {
-                bodyName = name("", p);
-                bodySensitive = p.hasParameterAnnotation(Sensitive.class);
-                bodyIgnored = p.hasParameterAnnotation(AuditIgnore.class);
-            }
-            if (name != null && p.hasParameterAnnotation(AuditIgnore.class)) {
-                ignored.add(name);
-            } else if (name != null && p.hasParameterAnnotation(Sensitive.class)) {
-                sensitive.add(name);
-            }
-        }
-        vars.forEach((k, v) -> put(out, k, v, ignored, sensitive));
-        request.getParameterMap().forEach((k, v) -> {
-            if (!out.containsKey(k)) {
-                put(out, k, v.length == 1 ? v[0] : List.of(v), ignored, sensitive);
-            }
-        });
-        if (call.hasBody && !bodyIgnored) {
-            out.put(bodyName != null ? bodyName : "body", bodySensitive ? CallRecorder.REDACTED : call.body);
-        }
-        return out;
-    }
-
-    private static void put(
-            Map<String, @Nullable Object> out,
-            String key,
-            @Nullable Object value,
-            java.util.Set<String> ignored,
-            java.util.Set<String> sensitive) {
-        if (!ignored.contains(key)) {
-            out.put(key, sensitive.contains(key) ? CallRecorder.REDACTED : value);
-        }
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        request.getParameterMap().forEach((k, v) -> parameters.put(k, Arrays.asList(v)));
+        return call.plan.parameters().requestParameters(vars, parameters, call.body, call.hasBody);
     }
 
     private @Nullable UserIdentity identity() {

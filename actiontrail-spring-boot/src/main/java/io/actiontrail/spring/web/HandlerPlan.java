@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.method.HandlerMethod;
 
 /**
  * What to record for one handler method, prepared once, and which handlers are the application's: shared by the Spring
@@ -18,8 +19,9 @@ import org.springframework.util.ClassUtils;
  * @param audited the plan of the handler's {@code @Audited}, if it has one
  * @param eventName the event's name without {@code @Audited}: the method's name, capitalised
  * @param explicit whether the handler has {@code @Audited}
+ * @param parameters where the handler's arguments come from, and which are left out or redacted
  */
-record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean explicit) {
+record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean explicit, HandlerParameters parameters) {
 
     /** Methods that read: their handlers are audited only with {@code @Audited} or when read methods are on. */
     static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
@@ -29,14 +31,22 @@ record HandlerPlan(@Nullable AuditedMethod audited, String eventName, boolean ex
             "org.springframework.boot.webmvc.error.ErrorController",
             "org.springframework.boot.web.servlet.error.ErrorController");
 
-    static HandlerPlan of(Method method) {
+    /** The plan of a controller's handler method. */
+    static HandlerPlan of(HandlerMethod handler) {
+        Method method = handler.getMethod();
         String name = method.getName();
         String defaultName = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        HandlerParameters parameters = HandlerParameters.of(handler.getMethodParameters());
         Audited audited = AnnotatedElementUtils.findMergedAnnotation(method, Audited.class);
         if (audited == null) {
-            return new HandlerPlan(null, defaultName, false);
+            return new HandlerPlan(null, defaultName, false, parameters);
         }
-        return new HandlerPlan(AuditedMethods.of(method, audited, defaultName), defaultName, true);
+        return new HandlerPlan(AuditedMethods.of(method, audited, defaultName), defaultName, true, parameters);
+    }
+
+    /** The plan of a functional route, named by convention: nothing is known of its parameters. */
+    static HandlerPlan ofRoute(String eventName) {
+        return new HandlerPlan(null, eventName, false, HandlerParameters.NONE);
     }
 
     /** Whether a request of this HTTP method reads. */

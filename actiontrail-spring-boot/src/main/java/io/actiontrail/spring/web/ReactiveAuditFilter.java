@@ -4,26 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditContext;
 import io.actiontrail.AuditEvent;
-import io.actiontrail.AuditIgnore;
 import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
 import io.actiontrail.Outcome;
-import io.actiontrail.Sensitive;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.capture.AuditedMethod;
-import io.actiontrail.capture.CallRecorder;
 import io.actiontrail.capture.Invocation;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,10 +26,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
-import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -43,9 +35,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.util.MultiValueMap;
 import org.springframework.validation.BindingResult;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -85,7 +74,6 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(ReactiveAuditFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
     private final ActionTrail actionTrail;
     private final TrustedProxies proxies;
@@ -323,9 +311,9 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
             if (!HandlerPlan.isApplicationHandler(method.getBeanType())) {
                 return null;
             }
-            plan = plans.computeIfAbsent(method.getMethod(), HandlerPlan::of);
+            plan = plans.computeIfAbsent(method.getMethod(), m -> HandlerPlan.of(method));
         } else if (handler instanceof HandlerFunction<?> && pattern != null) {
-            plan = new HandlerPlan(null, routeEventName(httpMethod, pattern), false);
+            plan = HandlerPlan.ofRoute(routeEventName(httpMethod, pattern));
         } else {
             return null;
         }
@@ -374,7 +362,7 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
         HandlerMethod method = handler instanceof HandlerMethod m ? m : null;
         Consumer<AuditEvent.Builder> http = b -> {
             if (captureArgs) {
-                b.requestParameters(requestParameters(exchange, call, method, vars));
+                b.requestParameters(requestParameters(exchange, call, plan, vars));
             }
             if (failed) {
                 b.responseElements(null);
@@ -404,7 +392,7 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
             Invocation invocation = new Invocation(
                     audited.method(),
                     method.getBean(),
-                    arguments(exchange, method, vars),
+                    plan.parameters().arguments(vars::get, exchange.getRequest().getQueryParams()::getFirst, null),
                     null,
                     failed ? error : null,
                     call.start,
@@ -492,97 +480,16 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
         };
     }
 
-    /** The handler's arguments as far as they are known here, by position, for the {@code @Audited} expressions. */
-    private static @Nullable Object[] arguments(
-            ServerWebExchange exchange, HandlerMethod handler, Map<String, String> vars) {
-        MethodParameter[] parameters = handler.getMethodParameters();
-        @Nullable Object[] args = new Object[parameters.length];
-        for (int i = 0; i < parameters.length; i++) {
-            MethodParameter p = parameters[i];
-            p.initParameterNameDiscovery(PARAMETER_NAMES);
-            PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
-            RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
-            if (pathVariable != null) {
-                args[i] = vars.get(name(pathVariable.name(), p));
-            } else if (requestParam != null) {
-                args[i] = exchange.getRequest().getQueryParams().getFirst(name(requestParam.name(), p));
-            }
-        }
-        return args;
-    }
-
-    private static String name(String declared, MethodParameter p) {
-        if (!declared.isEmpty()) {
-            return declared;
-        }
-        String name = p.getParameterName();
-        return name != null ? name : "arg" + p.getParameterIndex();
-    }
-
     private static Map<String, @Nullable Object> requestParameters(
-            ServerWebExchange exchange, Call call, @Nullable HandlerMethod handler, Map<String, String> vars) {
-        Set<String> ignored = new HashSet<>();
-        Set<String> sensitive = new HashSet<>();
-        String bodyName = "body";
-        boolean bodySensitive = false;
-        boolean bodyIgnored = false;
-        if (handler != null) {
-            for (MethodParameter p : handler.getMethodParameters()) {
-                p.initParameterNameDiscovery(PARAMETER_NAMES);
-                String name = null;
-                PathVariable pathVariable = p.getParameterAnnotation(PathVariable.class);
-                RequestParam requestParam = p.getParameterAnnotation(RequestParam.class);
-                if (pathVariable != null) {
-                    name = name(pathVariable.name(), p);
-                } else if (requestParam != null) {
-                    name = name(requestParam.name(), p);
-                } else if (p.hasParameterAnnotation(RequestBody.class)) {
-                    bodyName = name("", p);
-                    bodySensitive = p.hasParameterAnnotation(Sensitive.class);
-                    bodyIgnored = p.hasParameterAnnotation(AuditIgnore.class);
-                }
-                if (name != null && p.hasParameterAnnotation(AuditIgnore.class)) {
-                    ignored.add(name);
-                } else if (name != null && p.hasParameterAnnotation(Sensitive.class)) {
-                    sensitive.add(name);
-                }
-            }
-        }
-        Map<String, @Nullable Object> out = new LinkedHashMap<>();
-        vars.forEach((k, v) -> put(out, k, v, ignored, sensitive));
-        addAll(out, exchange.getRequest().getQueryParams(), ignored, sensitive);
+            ServerWebExchange exchange, Call call, HandlerPlan plan, Map<String, String> vars) {
+        Map<String, List<String>> parameters =
+                new LinkedHashMap<>(exchange.getRequest().getQueryParams());
         MultiValueMap<String, String> form = call.form;
         if (form != null) {
-            addAll(out, form, ignored, sensitive);
+            form.forEach(parameters::putIfAbsent);
         }
         BodyCopy copy = call.body;
         Object body = copy == null ? null : copy.body();
-        if (body != null && !bodyIgnored) {
-            out.put(bodyName, bodySensitive ? CallRecorder.REDACTED : body);
-        }
-        return out;
-    }
-
-    private static void addAll(
-            Map<String, @Nullable Object> out,
-            MultiValueMap<String, String> values,
-            Set<String> ignored,
-            Set<String> sensitive) {
-        values.forEach((k, v) -> {
-            if (!out.containsKey(k)) {
-                put(out, k, v.size() == 1 ? v.get(0) : List.copyOf(v), ignored, sensitive);
-            }
-        });
-    }
-
-    private static void put(
-            Map<String, @Nullable Object> out,
-            String key,
-            @Nullable Object value,
-            Set<String> ignored,
-            Set<String> sensitive) {
-        if (!ignored.contains(key)) {
-            out.put(key, sensitive.contains(key) ? CallRecorder.REDACTED : value);
-        }
+        return plan.parameters().requestParameters(vars, parameters, body, body != null);
     }
 }
