@@ -244,6 +244,36 @@ class WebFluxCaptureTest {
     }
 
     @Test
+    void anAuditedFluxIsRecordedOnceWhenItCompletesOrFails() {
+        ReactiveApp.StockService stock = APP.bean(ReactiveApp.StockService.class);
+        Flux<Integer> levels = stock.levels("w-1");
+        assertThat(sink().events()).isEmpty();
+        assertThat(levels.collectList().block(Duration.ofSeconds(10))).containsExactly(3, 1, 4);
+        AuditEvent listed = awaitEvent("ListStockLevels");
+        assertThat(listed.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(listed.resourceName()).isEqualTo("w-1");
+        assertThat(listed.durationMs()).isNotNull().isGreaterThanOrEqualTo(25L);
+        sink().clear();
+
+        assertThat(stock.levels("bad-1")
+                        .onErrorResume(e -> Flux.empty())
+                        .collectList()
+                        .block(Duration.ofSeconds(10)))
+                .containsExactly(1);
+        AuditEvent failed = awaitEvent("ListStockLevels");
+        assertThat(failed.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(failed.errorCode()).isEqualTo("IllegalStateException");
+        // a subscriber that stops early cancels the call: recorded once, not as a success
+        sink().clear();
+        assertThat(stock.levels("w-2").take(1).collectList().block(Duration.ofSeconds(10)))
+                .containsExactly(3);
+        AuditEvent cancelled = awaitEvent("ListStockLevels");
+        assertThat(cancelled.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(cancelled.errorCode()).isEqualTo("CancellationException");
+        assertThat(sink().events()).hasSize(1);
+    }
+
+    @Test
     void concurrentExchangesNeverShareAContext() {
         int n = 40;
         WebTestClient client = client();

@@ -31,6 +31,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A WebFlux application as they are written: JSON and form controllers, functional routes, HTTP Basic, URL rules. */
@@ -107,6 +108,14 @@ public class ReactiveApp {
                 return Mono.error(new IllegalStateException("no stock for " + orderId));
             }
             return Mono.delay(Duration.ofMillis(50)).map(tick -> "reservation-" + orderId);
+        }
+
+        @Audited(eventName = "ListStockLevels", resourceType = "Warehouse", resourceName = "#warehouse")
+        public Flux<Integer> levels(String warehouse) {
+            if (warehouse.startsWith("bad")) {
+                return Flux.concat(Flux.just(1), Flux.error(new IllegalStateException("warehouse offline")));
+            }
+            return Flux.just(3, 1, 4).delayElements(Duration.ofMillis(10));
         }
     }
 
