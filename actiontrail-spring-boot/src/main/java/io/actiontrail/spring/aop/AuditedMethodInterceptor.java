@@ -40,8 +40,12 @@ final class AuditedMethodInterceptor implements MethodInterceptor {
             "org.springframework.transaction.support.TransactionSynchronizationManager",
             AuditedMethodInterceptor.class.getClassLoader());
 
-    /** Whether Reactor is on the classpath: then a call returning a {@code Mono} or {@code Flux} is recorded when it ends. */
-    private static final boolean REACTIVE = ReactiveCalls.PRESENT;
+    /**
+     * Whether Reactor is on the classpath: then a call returning a {@code Mono} or {@code Flux} is recorded when it ends.
+     * Checked here, by name: {@link ReactiveCalls} itself cannot be loaded without Reactor.
+     */
+    private static final boolean REACTIVE =
+            ClassUtils.isPresent("reactor.core.publisher.Mono", AuditedMethodInterceptor.class.getClassLoader());
 
     /**
      * The most call sites kept; past it, a call site is prepared again on each call rather than let the cache grow

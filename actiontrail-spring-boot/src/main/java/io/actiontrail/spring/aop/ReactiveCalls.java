@@ -4,7 +4,6 @@ import io.actiontrail.AuditContext;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.ClassUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,13 +12,9 @@ import reactor.core.publisher.Mono;
  * the call is what happens when the result is subscribed to. So the call is recorded when the result completes, fails
  * or is cancelled, timed from the subscription, under the audit context the subscriber's Reactor context carries
  * (the WebFlux capture puts the request's there, under the key {@code AuditContext.class}). Loaded only when Reactor
- * is on the classpath. Stateless and thread-safe.
+ * is on the classpath (never touch it otherwise: it cannot even be loaded). Stateless and thread-safe.
  */
 final class ReactiveCalls {
-
-    /** Whether Reactor is on the classpath. */
-    static final boolean PRESENT =
-            ClassUtils.isPresent("reactor.core.publisher.Mono", ReactiveCalls.class.getClassLoader());
 
     private ReactiveCalls() {}
 
