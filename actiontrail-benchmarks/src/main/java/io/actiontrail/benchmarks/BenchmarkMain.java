@@ -108,7 +108,8 @@ public final class BenchmarkMain {
             }
         }
         if (groups.matcher("web").find()) {
-            Collection<RunResult> web = run(options(profile, notes, "WebCaptureBenchmark\\.", 1, false));
+            // the ingest timings: a Spring application's request path needs seconds of warm-up to be compiled
+            Collection<RunResult> web = run(options(profile, notes, "WebCaptureBenchmark\\.", 1, true));
             rows(table, web);
             webOverhead(notes, web);
         }
