@@ -159,6 +159,21 @@ class WebFluxCaptureTest {
     }
 
     @Test
+    void parametersDeclaredOnAnApiInterfaceAreReadLikeTheControllersOwn() {
+        client().post()
+                .uri("/parcels/p-1/labels?format=zpl")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        AuditEvent event = awaitEvent("PrintLabel");
+        assertThat(event.outcome()).isEqualTo(Outcome.SUCCESS);
+        // a label created for the parcel, by the path's convention
+        assertThat(event.resourceType()).isEqualTo("Label");
+        assertThat(event.referencedResources()).containsEntry("Parcel", List.of("p-1"));
+        assertThat(event.requestParameters()).containsEntry("parcelId", "p-1").containsEntry("format", "zpl");
+    }
+
+    @Test
     void readsAreNotAuditedByDefault() {
         client().get().uri("/orders/o-1").exchange().expectStatus().isOk();
         client().get().uri("/routes/orders/o-1").exchange().expectStatus().isOk();

@@ -169,4 +169,18 @@ public class ReactiveApp {
             return Mono.just("purged");
         }
     }
+
+    /** An API declared on an interface, as generated API interfaces are: the mapping and parameters live there. */
+    public interface ParcelsApi {
+        @PostMapping("/parcels/{parcelId}/labels")
+        Mono<String> printLabel(@PathVariable("parcelId") String parcelId, @RequestParam("format") String format);
+    }
+
+    @RestController
+    public static class ParcelsController implements ParcelsApi {
+        @Override
+        public Mono<String> printLabel(String parcelId, String format) {
+            return Mono.just("label of " + parcelId + " as " + format);
+        }
+    }
 }
