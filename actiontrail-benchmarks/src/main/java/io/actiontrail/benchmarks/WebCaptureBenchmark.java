@@ -38,8 +38,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The time the controller capture adds to one request, Spring MVC and WebFlux, with the starter ({@code starter=on}: a
- * Spring Boot application with ActionTrail's defaults, the request recorded to a {@code GROUP} journal and logged to
- * no sink) and without it ({@code starter=off}: the same application with {@code actiontrail.enabled=false}), in the
+ * Spring Boot application with ActionTrail's defaults, the request recorded to a {@code GROUP} journal and
+ * delivered to a counting sink rather than the log) and without it ({@code starter=off}: the same application with {@code actiontrail.enabled=false}), in the
  * same run. The request is dispatched in process, through the application's filters, handler mappings and
  * controller, as a server would hand it over (Spring's {@code MockMvc} with the application's servlet filters, and
  * WebFlux's {@code HttpHandler} with its web filters), so that the network does not drown a few microseconds.
