@@ -85,6 +85,14 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
     private final List<HandlerMapping> mappings;
     private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
 
+    /**
+     * The plans of functional routes by HTTP method and pattern: named once, not on every request. Bounded, for a route
+     * without a method predicate takes any method name a client sends.
+     */
+    private final Map<String, HandlerPlan> routePlans = new ConcurrentHashMap<>();
+
+    private static final int MAX_ROUTE_PLANS = 1024;
+
     ReactiveAuditFilter(
             ActionTrail actionTrail,
             TrustedProxies proxies,
@@ -313,11 +321,23 @@ final class ReactiveAuditFilter implements WebFilter, Ordered {
             }
             plan = plans.computeIfAbsent(method.getMethod(), m -> HandlerPlan.of(method));
         } else if (handler instanceof HandlerFunction<?> && pattern != null) {
-            plan = HandlerPlan.ofRoute(routeEventName(httpMethod, pattern));
+            plan = routePlan(httpMethod, pattern);
         } else {
             return null;
         }
         return plan.audits(httpMethod, readMethods) ? plan : null;
+    }
+
+    private HandlerPlan routePlan(String httpMethod, String pattern) {
+        String key = httpMethod + " " + pattern;
+        HandlerPlan plan = routePlans.get(key);
+        if (plan == null) {
+            plan = HandlerPlan.ofRoute(routeEventName(httpMethod, pattern));
+            if (routePlans.size() < MAX_ROUTE_PLANS) {
+                routePlans.putIfAbsent(key, plan);
+            }
+        }
+        return plan;
     }
 
     private void refusal(ServerWebExchange exchange, Call call, Object handler, int status) {
