@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -41,10 +44,11 @@ public final class BenchmarkMain {
             TimeValue iterationTime,
             int ingestWarmups,
             TimeValue ingestTime,
-            Duration latencyPhase) {}
+            Duration latencyPhase,
+            int webRounds) {}
 
     private static final Profile QUICK = new Profile(
-            1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10));
+            1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10), 3);
     /** Checks that everything runs; its figures mean nothing. */
     private static final Profile SMOKE = new Profile(
             1,
@@ -54,11 +58,12 @@ public final class BenchmarkMain {
             TimeValue.milliseconds(500),
             0,
             TimeValue.seconds(1),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            1);
 
     /** Two forks and longer iterations: about half an hour on 2 cores. */
     private static final Profile FULL = new Profile(
-            2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), 3, TimeValue.seconds(3), Duration.ofSeconds(20));
+            2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), 3, TimeValue.seconds(3), Duration.ofSeconds(20), 5);
 
     /**
      * Runs the benchmarks.
@@ -108,10 +113,7 @@ public final class BenchmarkMain {
             }
         }
         if (groups.matcher("web").find()) {
-            // the ingest timings: a Spring application's request path needs seconds of warm-up to be compiled
-            Collection<RunResult> web = run(options(profile, notes, "WebCaptureBenchmark\\.", 1, true));
-            rows(table, web);
-            webOverhead(notes, web);
+            web(profile, notes, table);
         }
         if (groups.matcher("fsync").find()) {
             rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));
@@ -197,29 +199,55 @@ public final class BenchmarkMain {
         }
     }
 
-    /** The p50 and p99 each stack takes per request with and without the starter, and the difference, as notes. */
-    private static void webOverhead(Path notes, Collection<RunResult> results) {
-        System.setProperty(Notes.PROPERTY, notes.toString());
-        java.util.Map<String, double[]> byStack = new java.util.TreeMap<>(); // {p50 off, p50 on, p99 off, p99 on}
-        for (RunResult r : results) {
-            String benchmark = r.getParams().getBenchmark();
-            String stack = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            boolean on = "on".equals(r.getParams().getParam("starter"));
-            var statistics = r.getPrimaryResult().getStatistics();
-            double[] p = byStack.computeIfAbsent(stack, k -> new double[4]);
-            p[on ? 1 : 0] = statistics.getPercentile(50);
-            p[on ? 3 : 2] = statistics.getPercentile(99);
+    /**
+     * The web capture's overhead: rounds of a run without the starter and a run with it, back to back, in alternating
+     * order (off then on, on then off, …) so that a machine that slows down or speeds up over minutes weighs on both
+     * sides alike. Each run measures both stacks under both loads, with the ingest timings (a Spring application's
+     * request path needs seconds of warm-up to be compiled). The notes give, per stack and load, each round's p50
+     * with and without the starter and the median of the rounds' differences.
+     */
+    private static void web(Profile profile, Path notes, List<String> table) throws RunnerException {
+        // stack and load -> one {p50 off, p50 on} per round
+        Map<String, List<double[]>> rounds = new TreeMap<>();
+        for (int round = 0; round < profile.webRounds(); round++) {
+            List<String> order = round % 2 == 0 ? List.of("off", "on") : List.of("on", "off");
+            Map<String, double[]> thisRound = new TreeMap<>();
+            for (String starter : order) {
+                Collection<RunResult> results = run(options(profile, notes, "WebCaptureBenchmark\\.", 1, true)
+                        .param("starter", starter));
+                rows(table, results);
+                for (RunResult r : results) {
+                    String benchmark = r.getParams().getBenchmark();
+                    String key = benchmark.substring(benchmark.lastIndexOf('.') + 1) + ", "
+                            + r.getParams().getParam("load");
+                    double p50 = r.getPrimaryResult().getStatistics().getPercentile(50);
+                    thisRound.computeIfAbsent(key, k -> new double[2])["on".equals(starter) ? 1 : 0] = p50;
+                }
+            }
+            thisRound.forEach((key, p) ->
+                    rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(p));
         }
-        byStack.forEach((stack, p) -> Notes.add(
-                "web " + stack,
-                String.format(
-                        Locale.ROOT,
-                        "per request, in process: p50 %.2f µs without the starter, %.2f µs with it: %+.2f µs added;"
-                                + " p99 %.2f / %.2f µs",
-                        p[0],
-                        p[1],
-                        p[1] - p[0],
-                        p[2],
-                        p[3])));
+        System.setProperty(Notes.PROPERTY, notes.toString());
+        rounds.forEach((key, list) -> {
+            StringBuilder each = new StringBuilder();
+            double[] added = new double[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                double[] p = list.get(i);
+                added[i] = p[1] - p[0];
+                each.append(
+                        String.format(Locale.ROOT, "%s%.2f→%.2f (%+.2f)", i == 0 ? "" : ", ", p[0], p[1], added[i]));
+            }
+            Arrays.sort(added);
+            double median = added.length % 2 == 1
+                    ? added[added.length / 2]
+                    : (added[added.length / 2 - 1] + added[added.length / 2]) / 2;
+            Notes.add(
+                    "web " + key,
+                    String.format(
+                            Locale.ROOT,
+                            "p50 µs per request without→with the starter, by round: %s; median added %+.2f µs",
+                            each,
+                            median));
+        });
     }
 }

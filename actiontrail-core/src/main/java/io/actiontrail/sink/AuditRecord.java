@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,22 @@ public final class AuditRecord {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(eventTime, "eventTime");
         return new AuditRecord(eventId, eventTime, utf8Json.clone(), null);
+    }
+
+    /**
+     * Returns the record of an already encoded event line held in {@code utf8[offset, offset + length)}; those bytes
+     * are copied.
+     *
+     * @param eventId the event's id, as in the JSON
+     * @param eventTime the event's time, as in the JSON
+     * @param utf8 a buffer holding the encoded JSON object in UTF-8, without line terminator
+     * @throws IndexOutOfBoundsException if the range is not within {@code utf8}
+     */
+    public static AuditRecord ofEncoded(String eventId, Instant eventTime, byte[] utf8, int offset, int length) {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(eventTime, "eventTime");
+        Objects.checkFromIndexSize(offset, length, utf8.length);
+        return new AuditRecord(eventId, eventTime, Arrays.copyOfRange(utf8, offset, offset + length), null);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.actiontrail.internal.journal;
 
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.codec.LineFields;
+import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,13 +83,14 @@ final class JournalReader {
                         return false;
                     }
                     if (seq >= from && (routing.bits(seq, buf, off, len) & reader.mask()) != 0) {
-                        LineFields fields = Routing.parse(buf, off, len);
-                        if (fields != null) {
+                        // routed, so a line that parsed (at append or just now): its id and time are enough
+                        AuditRecord record = LineFields.record(buf, off, len);
+                        if (record != null) {
                             if (events[0] >= maxEvents || (!out.isEmpty() && taken[0] + len > maxBytes)) {
                                 full[0] = true;
                                 return false;
                             }
-                            out.add(new Journal.Entry(seq, fields.toRecord(buf, off, len), reader.mask(), now));
+                            out.add(new Journal.Entry(seq, record, reader.mask(), now));
                             events[0]++;
                             taken[0] += len;
                         }
