@@ -48,7 +48,7 @@ public final class BenchmarkMain {
             int webRounds) {}
 
     private static final Profile QUICK = new Profile(
-            1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10), 3);
+            1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3, TimeValue.seconds(2), Duration.ofSeconds(10), 5);
     /** Checks that everything runs; its figures mean nothing. */
     private static final Profile SMOKE = new Profile(
             1,
@@ -151,6 +151,13 @@ public final class BenchmarkMain {
         System.out.println(md);
     }
 
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     private static ChainedOptionsBuilder options(
             Profile profile, Path notes, String include, int threads, boolean ingest) {
         return new OptionsBuilder()
@@ -202,12 +209,13 @@ public final class BenchmarkMain {
     /**
      * The web capture's overhead: rounds of a run without the starter and a run with it, back to back, in alternating
      * order (off then on, on then off, …) so that a machine that slows down or speeds up over minutes weighs on both
-     * sides alike. Each run measures both stacks under both loads, with the ingest timings (a Spring application's
-     * request path needs seconds of warm-up to be compiled). The notes give, per stack and load, each round's p50
-     * with and without the starter and the median of the rounds' differences.
+     * sides alike. Each run measures both stacks, with the ingest timings (a Spring application's request path needs
+     * seconds of warm-up to be compiled). A fork's p50 moves by several microseconds from one fork to the next with
+     * or without the starter (how the request path was compiled), so the figure is the difference between the
+     * median p50 with the starter and the median p50 without it; the notes give every round's too.
      */
     private static void web(Profile profile, Path notes, List<String> table) throws RunnerException {
-        // stack and load -> one {p50 off, p50 on} per round
+        // stack -> one {p50 off, p50 on} per round
         Map<String, List<double[]>> rounds = new TreeMap<>();
         for (int round = 0; round < profile.webRounds(); round++) {
             List<String> order = round % 2 == 0 ? List.of("off", "on") : List.of("on", "off");
@@ -218,8 +226,7 @@ public final class BenchmarkMain {
                 rows(table, results);
                 for (RunResult r : results) {
                     String benchmark = r.getParams().getBenchmark();
-                    String key = benchmark.substring(benchmark.lastIndexOf('.') + 1) + ", "
-                            + r.getParams().getParam("load");
+                    String key = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                     double p50 = r.getPrimaryResult().getStatistics().getPercentile(50);
                     thisRound.computeIfAbsent(key, k -> new double[2])["on".equals(starter) ? 1 : 0] = p50;
                 }
@@ -230,13 +237,28 @@ public final class BenchmarkMain {
         System.setProperty(Notes.PROPERTY, notes.toString());
         rounds.forEach((key, list) -> {
             StringBuilder each = new StringBuilder();
-            double[] added = new double[list.size()];
+            double[] off = new double[list.size()];
+            double[] on = new double[list.size()];
             for (int i = 0; i < list.size(); i++) {
                 double[] p = list.get(i);
-                added[i] = p[1] - p[0];
-                each.append(
-                        String.format(Locale.ROOT, "%s%.2f→%.2f (%+.2f)", i == 0 ? "" : ", ", p[0], p[1], added[i]));
+                off[i] = p[0];
+                on[i] = p[1];
+                each.append(String.format(Locale.ROOT, "%s%.2f→%.2f", i == 0 ? "" : ", ", p[0], p[1]));
             }
+            double medianOff = median(off);
+            double medianOn = median(on);
+            Notes.add(
+                    "web " + key,
+                    String.format(
+                            Locale.ROOT,
+                            "p50 µs per request without→with the starter, by round: %s; medians %.2f→%.2f: %+.2f µs"
+                                    + " added",
+                            each,
+                            medianOff,
+                            medianOn,
+                            medianOn - medianOff));
+        });
+    }
             Arrays.sort(added);
             double median = added.length % 2 == 1
                     ? added[added.length / 2]

@@ -4,7 +4,6 @@ import io.actiontrail.ActionTrail;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -45,11 +44,6 @@ import reactor.core.publisher.Mono;
  * controller, as a server would hand it over (Spring's {@code MockMvc} with the application's servlet filters, and
  * WebFlux's {@code HttpHandler} with its web filters), so that the network does not drown a few microseconds.
  * Sampled: the p50 difference between {@code on} and {@code off} is the figure (the issue's target: at most 5 µs).
- *
- * <p>Two loads: {@code saturated} sends the next request as soon as the last is answered, so the journal's writer and
- * the trail's shipper encode, write and deliver an event per request on the same two cores as the request thread, at
- * a rate no single service instance sees; {@code paced} leaves a 50 µs pause between requests (outside the timed
- * part), so about 15,000 requests a second, where the background work has the time it would have on a busy server.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -87,22 +81,8 @@ public class WebCaptureBenchmark {
 
     /** Starts the application of one stack, with or without the starter. */
     abstract static class App {
-        /** The pause between two requests of the {@code paced} load. */
-        private static final long PACE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-
         /** {@code on} or {@code off}. */
         abstract String starter();
-
-        /** {@code saturated} or {@code paced}. */
-        abstract String load();
-
-        /** Before each request, outside the timed part: the pause of the {@code paced} load. */
-        @Setup(Level.Invocation)
-        public void pace() {
-            if ("paced".equals(load())) {
-                LockSupport.parkNanos(PACE_NANOS);
-            }
-        }
 
         @SuppressWarnings("NullAway.Init")
         Path dir;
@@ -140,17 +120,9 @@ public class WebCaptureBenchmark {
         @Param({"off", "on"})
         public String starter = "on";
 
-        @Param({"saturated", "paced"})
-        public String load = "saturated";
-
         @Override
         String starter() {
             return starter;
-        }
-
-        @Override
-        String load() {
-            return load;
         }
 
         @SuppressWarnings("NullAway.Init")
@@ -174,17 +146,9 @@ public class WebCaptureBenchmark {
         @Param({"off", "on"})
         public String starter = "on";
 
-        @Param({"saturated", "paced"})
-        public String load = "saturated";
-
         @Override
         String starter() {
             return starter;
-        }
-
-        @Override
-        String load() {
-            return load;
         }
 
         @SuppressWarnings("NullAway.Init")
