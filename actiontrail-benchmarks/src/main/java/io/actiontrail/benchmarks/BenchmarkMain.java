@@ -259,17 +259,4 @@ public final class BenchmarkMain {
                             medianOn - medianOff));
         });
     }
-            Arrays.sort(added);
-            double median = added.length % 2 == 1
-                    ? added[added.length / 2]
-                    : (added[added.length / 2 - 1] + added[added.length / 2]) / 2;
-            Notes.add(
-                    "web " + key,
-                    String.format(
-                            Locale.ROOT,
-                            "p50 µs per request without→with the starter, by round: %s; median added %+.2f µs",
-                            each,
-                            median));
-        });
-    }
 }
