@@ -11,6 +11,8 @@ import io.actiontrail.internal.codec.EventEncoder;
 import io.actiontrail.internal.codec.Redaction;
 import io.actiontrail.internal.delivery.Pipeline;
 import io.actiontrail.internal.journal.JournalSettings;
+import io.actiontrail.query.Aggregation;
+import io.actiontrail.query.AggregationResult;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
@@ -114,7 +116,7 @@ public final class ActionTrail implements AutoCloseable {
                 clock,
                 warnings);
         this.calls = new CallCapture(snapshotter, clock, recorder);
-        this.eventStore = pipeline::lookup;
+        this.eventStore = new JournalStore(pipeline);
         this.pipeline.start(builder.threadFactory);
         if (builder.shutdownHook) {
             Thread hook = new Thread(this::close, "actiontrail-shutdown");
@@ -221,9 +223,19 @@ public final class ActionTrail implements AutoCloseable {
     }
 
     /**
-     * Returns the local journal as an {@link EventStore}: the same lookups as {@link #lookup}, for code written
-     * against the interface that a shared store (such as the OpenSearch sink's) also implements. Always the same
-     * instance.
+     * Counts the events of the aggregation's query in the local journal, per time bucket and by the most frequent
+     * values of an attribute; over the same events as {@link #lookup}.
+     *
+     * @throws IllegalArgumentException if the histogram would have more than {@link Aggregation#MAX_BUCKETS} buckets
+     */
+    public AggregationResult aggregate(Aggregation aggregation) {
+        return pipeline.aggregate(aggregation);
+    }
+
+    /**
+     * Returns the local journal as an {@link EventStore}: the same lookups and aggregations as {@link #lookup} and
+     * {@link #aggregate}, for code written against the interface that a shared store (such as the OpenSearch sink's)
+     * also implements. Always the same instance.
      */
     public EventStore eventStore() {
         return eventStore;
@@ -571,6 +583,19 @@ public final class ActionTrail implements AutoCloseable {
                 throw new IllegalArgumentException(what + " must not be blank");
             }
             return value;
+        }
+    }
+
+    /** The journal as an {@link EventStore}. */
+    private record JournalStore(Pipeline pipeline) implements EventStore {
+        @Override
+        public LookupResult lookup(LookupQuery query) {
+            return pipeline.lookup(query);
+        }
+
+        @Override
+        public AggregationResult aggregate(Aggregation aggregation) {
+            return pipeline.aggregate(aggregation);
         }
     }
 }

@@ -783,8 +783,7 @@ class LookupTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("maxResults must be between 1 and 1000: " + bad);
             assertThatThrownBy(() -> new LookupQuery(
-                            null, null, null, null, null, null, null, null, null, null, null, null, null, null, bad,
-                            null))
+                            null, null, List.of(), List.of(), LookupQuery.Order.NEWEST_FIRST, bad, null))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("maxResults must be between 1 and 1000: " + bad);
         }

@@ -1,7 +1,7 @@
 package io.actiontrail.query;
 
 /**
- * A store of recorded events that answers {@link LookupQuery lookups}: the local journal of an
+ * A store of recorded events that answers {@link LookupQuery lookups} and {@link Aggregation aggregations}: the local journal of an
  * {@link io.actiontrail.ActionTrail}, or a shared store that several instances deliver to.
  *
  * <p>Implementations are thread-safe.
@@ -16,4 +16,12 @@ public interface EventStore {
      *     filters
      */
     LookupResult lookup(LookupQuery query);
+
+    /**
+     * Counts the events of the aggregation's query: per time bucket, by the most frequent values of an attribute, or
+     * both.
+     *
+     * @throws IllegalArgumentException if the histogram would have more than {@link Aggregation#MAX_BUCKETS} buckets
+     */
+    AggregationResult aggregate(Aggregation aggregation);
 }

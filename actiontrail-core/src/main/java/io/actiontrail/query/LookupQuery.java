@@ -1,57 +1,47 @@
 package io.actiontrail.query;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.EventCategory;
 import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
 import io.actiontrail.Outcome;
-import io.actiontrail.UserIdentity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to look up: a time range and any combination of attributes, all of which an event must match exactly
- * (case-sensitive). Attributes left unset match everything.
+ * What to look up: a time range, any number of {@link Condition conditions} on the events' {@link Attribute
+ * attributes}, all of which an event must meet (within one condition, any of its values: OR; prefixes; networks;
+ * negation), and optionally words of free text. Without a condition every event in the range matches.
  *
  * <p>The time range holds events at or after {@code startTime} and before {@code endTime}. Without
  * {@code startTime} it starts {@link #DEFAULT_RANGE 7 days} before the first page is fetched; with or without it, it
- * never starts before the store's retention. Without {@code endTime} it has no upper bound. Events recorded after the first page was
- * fetched never appear on later pages, so paging visits each matching event exactly once while new events arrive.
+ * never starts before the store's retention. Without {@code endTime} it has no upper bound. Events recorded after the
+ * first page was fetched never appear on later pages, so paging visits each matching event exactly once while new
+ * events arrive. Pages come newest first unless the order says otherwise.
+ *
+ * <p>Free text: each phrase must appear, ignoring case, in the event's JSON form (its values and its field names).
  *
  * <p>Immutable and thread-safe.
  *
  * @param startTime the earliest event time, inclusive
  * @param endTime the latest event time, exclusive
- * @param eventName the operation, for example {@code CreateOrder}
- * @param eventRW read or write
- * @param eventType the channel, for example {@link EventType#API_CALL}
- * @param userName the {@link UserIdentity#userName()}
- * @param principalId the {@link UserIdentity#principalId()}
- * @param accessKeyId the {@link UserIdentity#accessKeyId()}
- * @param resourceType the type of the primary resource
- * @param resourceName the name of the primary resource
- * @param serviceName the application that recorded the event
- * @param outcome success, failure or denied
- * @param requestId the correlation id
- * @param sourceIpAddress the client IP
+ * @param conditions what the attributes must be, all of them
+ * @param text phrases that must each appear in the event, ignoring case
+ * @param order newest or oldest first
  * @param maxResults the most events on one page, 1 to 1,000
  * @param nextToken the token of the previous page's {@link LookupResult}, or {@code null} for the first page
  */
 public record LookupQuery(
         @Nullable Instant startTime,
         @Nullable Instant endTime,
-        @Nullable String eventName,
-        @Nullable EventRW eventRW,
-        @Nullable EventType eventType,
-        @Nullable String userName,
-        @Nullable String principalId,
-        @Nullable String accessKeyId,
-        @Nullable String resourceType,
-        @Nullable String resourceName,
-        @Nullable String serviceName,
-        @Nullable Outcome outcome,
-        @Nullable String requestId,
-        @Nullable String sourceIpAddress,
+        List<Condition> conditions,
+        List<String> text,
+        Order order,
         int maxResults,
         @Nullable String nextToken) {
 
@@ -61,16 +51,31 @@ public record LookupQuery(
     /** The largest page size: 1,000. */
     public static final int MAX_MAX_RESULTS = 1000;
 
+    /** The longest phrase of free text: 1,000 characters. */
+    public static final int MAX_TEXT_LENGTH = 1000;
+
     /** How far back a query without {@code startTime} looks: 7 days. */
     public static final Duration DEFAULT_RANGE = Duration.ofDays(7);
 
+    /** The order of a lookup's pages. Immutable and thread-safe. */
+    public enum Order {
+        /** The latest event first: what was just done. */
+        NEWEST_FIRST,
+        /** The earliest event first: a history read forwards, such as a resource's timeline. */
+        OLDEST_FIRST
+    }
+
     /**
-     * Validates the values.
+     * Validates and copies the values.
      *
-     * @throws IllegalArgumentException if {@code endTime} is before {@code startTime}, or {@code maxResults} is not
-     *     between 1 and 1,000
+     * @throws IllegalArgumentException if {@code endTime} is before {@code startTime}, {@code maxResults} is not
+     *     between 1 and 1,000, the conditions hold more than {@link Condition#MAX_TERMS} terms together, or a phrase
+     *     is blank or longer than {@link #MAX_TEXT_LENGTH}
      */
     public LookupQuery {
+        Objects.requireNonNull(order, "order");
+        conditions = List.copyOf(conditions);
+        text = List.copyOf(text);
         if (startTime != null && endTime != null && endTime.isBefore(startTime)) {
             throw new IllegalArgumentException("endTime " + endTime + " is before startTime " + startTime);
         }
@@ -81,11 +86,36 @@ public record LookupQuery(
         if (nextToken != null && nextToken.isBlank()) {
             throw new IllegalArgumentException("nextToken must not be blank");
         }
+        int terms = conditions.stream().mapToInt(Condition::terms).sum();
+        if (terms > Condition.MAX_TERMS) {
+            throw new IllegalArgumentException("the query has " + terms + " values in its conditions; at most "
+                    + Condition.MAX_TERMS + " are allowed");
+        }
+        for (String phrase : text) {
+            if (phrase.isBlank()) {
+                throw new IllegalArgumentException("a phrase of free text must not be blank");
+            }
+            if (phrase.length() > MAX_TEXT_LENGTH) {
+                throw new IllegalArgumentException("a phrase of free text has " + phrase.length()
+                        + " characters; at most " + MAX_TEXT_LENGTH + " are allowed");
+            }
+        }
     }
 
-    /** Returns a builder of a query for the last 7 days, 50 events a page, no attribute set. */
+    /** Returns a builder of a query for the last 7 days, newest first, 50 events a page, no condition. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns a builder of a resource's timeline: every event that names it, as its primary resource or a referenced
+     * one, oldest first, over the store's whole retention.
+     */
+    public static Builder timeline(String resourceType, String resourceName) {
+        return new Builder()
+                .resource(resourceType, resourceName)
+                .order(Order.OLDEST_FIRST)
+                .startTime(Instant.EPOCH);
     }
 
     /** Returns a builder with this query's values, for example to ask for the next page. */
@@ -99,43 +129,53 @@ public record LookupQuery(
         return token == null ? null : toBuilder().nextToken(token).build();
     }
 
-    /** Returns whether the event matches every attribute this query sets; the time range is not considered. */
-    public boolean matchesAttributes(AuditEvent event) {
-        UserIdentity identity = event.userIdentity();
-        return eq(eventName, event.eventName())
-                && (eventRW == null || eventRW == event.eventRW())
-                && (eventType == null || eventType == event.eventType())
-                && eq(userName, identity == null ? null : identity.userName())
-                && eq(principalId, identity == null ? null : identity.principalId())
-                && eq(accessKeyId, identity == null ? null : identity.accessKeyId())
-                && eq(resourceType, event.resourceType())
-                && eq(resourceName, event.resourceName())
-                && eq(serviceName, event.serviceName())
-                && (outcome == null || outcome == event.outcome())
-                && eq(requestId, event.requestId())
-                && eq(sourceIpAddress, event.sourceIpAddress());
+    /** Returns the conditions on {@code attribute}, in the order given. */
+    public List<Condition> conditionsOn(Attribute attribute) {
+        return conditions.stream().filter(c -> c.attribute() == attribute).toList();
     }
 
-    private static boolean eq(@Nullable String wanted, @Nullable String actual) {
-        return wanted == null || wanted.equals(actual);
+    /**
+     * Returns whether the event meets every condition and contains every phrase of free text; the time range is not
+     * considered.
+     */
+    public boolean matchesAttributes(AuditEvent event) {
+        for (Condition c : conditions) {
+            if (!c.test(c.attribute().valuesOf(event))) {
+                return false;
+            }
+        }
+        return text.isEmpty() || containsText(event.toJson());
+    }
+
+    /** Returns whether {@code json}, an event's JSON form, contains every phrase of free text, ignoring case. */
+    public boolean containsText(String json) {
+        if (text.isEmpty()) {
+            return true;
+        }
+        String lower = json.toLowerCase(Locale.ROOT);
+        for (String phrase : text) {
+            if (!lower.contains(phrase.toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Returns a canonical form of everything but the page size and token, for example to tell whether a page token
+     * belongs to this query.
+     */
+    public String filtersKey() {
+        return startTime + "|" + endTime + "|" + conditions + "|" + text + "|" + order;
     }
 
     /** Builds a {@link LookupQuery}. Not thread-safe. */
     public static final class Builder {
         private @Nullable Instant startTime;
         private @Nullable Instant endTime;
-        private @Nullable String eventName;
-        private @Nullable EventRW eventRW;
-        private @Nullable EventType eventType;
-        private @Nullable String userName;
-        private @Nullable String principalId;
-        private @Nullable String accessKeyId;
-        private @Nullable String resourceType;
-        private @Nullable String resourceName;
-        private @Nullable String serviceName;
-        private @Nullable Outcome outcome;
-        private @Nullable String requestId;
-        private @Nullable String sourceIpAddress;
+        private final List<Condition> conditions = new ArrayList<>();
+        private final List<String> text = new ArrayList<>();
+        private Order order = Order.NEWEST_FIRST;
         private int maxResults = DEFAULT_MAX_RESULTS;
         private @Nullable String nextToken;
 
@@ -144,18 +184,9 @@ public record LookupQuery(
         private Builder(LookupQuery q) {
             startTime = q.startTime;
             endTime = q.endTime;
-            eventName = q.eventName;
-            eventRW = q.eventRW;
-            eventType = q.eventType;
-            userName = q.userName;
-            principalId = q.principalId;
-            accessKeyId = q.accessKeyId;
-            resourceType = q.resourceType;
-            resourceName = q.resourceName;
-            serviceName = q.serviceName;
-            outcome = q.outcome;
-            requestId = q.requestId;
-            sourceIpAddress = q.sourceIpAddress;
+            conditions.addAll(q.conditions);
+            text.addAll(q.text);
+            order = q.order;
             maxResults = q.maxResults;
             nextToken = q.nextToken;
         }
@@ -172,76 +203,123 @@ public record LookupQuery(
             return this;
         }
 
-        /** Matches only this operation. */
-        public Builder eventName(@Nullable String eventName) {
-            this.eventName = eventName;
+        /** Adds a condition that every event must meet. */
+        public Builder where(Condition condition) {
+            conditions.add(Objects.requireNonNull(condition, "condition"));
             return this;
+        }
+
+        /** Removes every condition on {@code attribute}. */
+        public Builder clear(Attribute attribute) {
+            conditions.removeIf(c -> c.attribute() == attribute);
+            return this;
+        }
+
+        /**
+         * Replaces the conditions on {@code attribute} with "is exactly {@code value}"; a null value removes them.
+         *
+         * @throws IllegalArgumentException if {@code value} is not valid for the attribute
+         */
+        public Builder is(Attribute attribute, @Nullable String value) {
+            clear(attribute);
+            return value == null ? this : where(Condition.is(attribute, value));
+        }
+
+        /** Adds a phrase that must appear in each event, ignoring case. */
+        public Builder text(String phrase) {
+            text.add(Objects.requireNonNull(phrase, "phrase"));
+            return this;
+        }
+
+        /** Sets newest or oldest first; defaults to newest first. */
+        public Builder order(Order order) {
+            this.order = Objects.requireNonNull(order, "order");
+            return this;
+        }
+
+        /** Matches only this operation (replacing any condition on it). */
+        public Builder eventName(@Nullable String eventName) {
+            return is(Attribute.EVENT_NAME, eventName);
         }
 
         /** Matches only reads or only writes. */
         public Builder eventRW(@Nullable EventRW eventRW) {
-            this.eventRW = eventRW;
-            return this;
+            return is(Attribute.EVENT_RW, eventRW == null ? null : eventRW.wireName());
         }
 
         /** Matches only this channel. */
         public Builder eventType(@Nullable EventType eventType) {
-            this.eventType = eventType;
-            return this;
+            return is(Attribute.EVENT_TYPE, eventType == null ? null : eventType.wireName());
+        }
+
+        /** Matches only management or only data events. */
+        public Builder eventCategory(@Nullable EventCategory eventCategory) {
+            return is(Attribute.EVENT_CATEGORY, eventCategory == null ? null : eventCategory.wireName());
         }
 
         /** Matches only this user name. */
         public Builder userName(@Nullable String userName) {
-            this.userName = userName;
-            return this;
+            return is(Attribute.USER_NAME, userName);
         }
 
         /** Matches only this principal id. */
         public Builder principalId(@Nullable String principalId) {
-            this.principalId = principalId;
-            return this;
+            return is(Attribute.PRINCIPAL_ID, principalId);
+        }
+
+        /** Matches only this account: the tenant. */
+        public Builder accountId(@Nullable String accountId) {
+            return is(Attribute.ACCOUNT_ID, accountId);
         }
 
         /** Matches only this access key id. */
         public Builder accessKeyId(@Nullable String accessKeyId) {
-            this.accessKeyId = accessKeyId;
-            return this;
+            return is(Attribute.ACCESS_KEY_ID, accessKeyId);
         }
 
-        /** Matches only this resource type. */
+        /** Matches only this primary resource type. */
         public Builder resourceType(@Nullable String resourceType) {
-            this.resourceType = resourceType;
-            return this;
+            return is(Attribute.RESOURCE_TYPE, resourceType);
         }
 
-        /** Matches only this resource name. */
+        /** Matches only this primary resource name. */
         public Builder resourceName(@Nullable String resourceName) {
-            this.resourceName = resourceName;
-            return this;
+            return is(Attribute.RESOURCE_NAME, resourceName);
+        }
+
+        /** Matches only the events naming this resource, as their primary resource or a referenced one. */
+        public Builder resource(String type, String name) {
+            return is(Attribute.RESOURCE, Attribute.resource(type, name));
         }
 
         /** Matches only this service. */
         public Builder serviceName(@Nullable String serviceName) {
-            this.serviceName = serviceName;
-            return this;
+            return is(Attribute.SERVICE_NAME, serviceName);
         }
 
         /** Matches only this outcome. */
         public Builder outcome(@Nullable Outcome outcome) {
-            this.outcome = outcome;
-            return this;
+            return is(Attribute.OUTCOME, outcome == null ? null : outcome.wireName());
+        }
+
+        /** Matches only this error code. */
+        public Builder errorCode(@Nullable String errorCode) {
+            return is(Attribute.ERROR_CODE, errorCode);
         }
 
         /** Matches only this request id. */
         public Builder requestId(@Nullable String requestId) {
-            this.requestId = requestId;
-            return this;
+            return is(Attribute.REQUEST_ID, requestId);
+        }
+
+        /** Matches only this event id. */
+        public Builder eventId(@Nullable String eventId) {
+            return is(Attribute.EVENT_ID, eventId);
         }
 
         /** Matches only this client IP. */
         public Builder sourceIpAddress(@Nullable String sourceIpAddress) {
-            this.sourceIpAddress = sourceIpAddress;
-            return this;
+            return is(Attribute.SOURCE_IP_ADDRESS, sourceIpAddress);
         }
 
         /**
@@ -267,26 +345,10 @@ public record LookupQuery(
         /**
          * Returns the query.
          *
-         * @throws IllegalArgumentException if {@code endTime} is before {@code startTime}
+         * @throws IllegalArgumentException if a value is out of range (see {@link LookupQuery})
          */
         public LookupQuery build() {
-            return new LookupQuery(
-                    startTime,
-                    endTime,
-                    eventName,
-                    eventRW,
-                    eventType,
-                    userName,
-                    principalId,
-                    accessKeyId,
-                    resourceType,
-                    resourceName,
-                    serviceName,
-                    outcome,
-                    requestId,
-                    sourceIpAddress,
-                    maxResults,
-                    nextToken);
+            return new LookupQuery(startTime, endTime, conditions, text, order, maxResults, nextToken);
         }
     }
 }

@@ -3,11 +3,15 @@ package io.actiontrail.internal.codec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.actiontrail.internal.InternalApi;
+import io.actiontrail.query.Attribute;
+import io.actiontrail.query.Condition;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +35,11 @@ public final class LineFields {
     final @Nullable String userName;
     final @Nullable String principalId;
     final @Nullable String accessKeyId;
+    final @Nullable String accountId;
+    final @Nullable String eventCategory;
+    final @Nullable String errorCode;
+    /** {@code type/name} of each referenced resource; empty when none. */
+    final List<String> referenced;
 
     private LineFields(Builder b, String eventId, long eventTimeMillis, String eventName) {
         this.eventId = eventId;
@@ -47,6 +56,10 @@ public final class LineFields {
         this.userName = b.userName;
         this.principalId = b.principalId;
         this.accessKeyId = b.accessKeyId;
+        this.accountId = b.accountId;
+        this.eventCategory = b.eventCategory;
+        this.errorCode = b.errorCode;
+        this.referenced = b.referenced == null ? List.of() : b.referenced;
     }
 
     private static final class Builder {
@@ -82,6 +95,18 @@ public final class LineFields {
 
         @Nullable
         String accessKeyId;
+
+        @Nullable
+        String accountId;
+
+        @Nullable
+        String eventCategory;
+
+        @Nullable
+        String errorCode;
+
+        @Nullable
+        List<String> referenced;
     }
 
     /**
@@ -105,6 +130,8 @@ public final class LineFields {
                 if (value == JsonToken.START_OBJECT) {
                     if (field.equals("userIdentity")) {
                         readIdentity(p, b);
+                    } else if (field.equals("referencedResources")) {
+                        b.referenced = readReferenced(p);
                     } else {
                         p.skipChildren();
                     }
@@ -129,6 +156,8 @@ public final class LineFields {
                     case "outcome" -> b.outcome = p.getText();
                     case "requestId" -> b.requestId = p.getText();
                     case "sourceIpAddress" -> b.sourceIpAddress = p.getText();
+                    case "eventCategory" -> b.eventCategory = p.getText();
+                    case "errorCode" -> b.errorCode = p.getText();
                     default -> {}
                 }
             }
@@ -155,10 +184,35 @@ public final class LineFields {
                     case "userName" -> b.userName = p.getText();
                     case "principalId" -> b.principalId = p.getText();
                     case "accessKeyId" -> b.accessKeyId = p.getText();
+                    case "accountId" -> b.accountId = p.getText();
                     default -> {}
                 }
             }
         }
+    }
+
+    /** Reads {@code referencedResources}, an object of type to an array of ids, as distinct {@code type/id} values. */
+    private static List<String> readReferenced(JsonParser p) throws IOException {
+        List<String> out = new ArrayList<>(2);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String type = p.currentName();
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                if (t == JsonToken.VALUE_STRING) {
+                    String value = Attribute.resource(type, p.getText());
+                    if (!out.contains(value)) {
+                        out.add(value);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return out;
     }
 
     /** Parses {@code yyyy-MM-ddTHH:mm:ss.SSSZ} quickly, any other ISO-8601 instant through {@link Instant#parse}. */
@@ -272,24 +326,59 @@ public final class LineFields {
         return AuditRecord.ofEncoded(eventId, Instant.ofEpochMilli(eventTimeMillis), utf8, offset, length);
     }
 
-    /** Returns whether the line matches every attribute the query sets; the time range is not considered. */
-    public boolean matches(LookupQuery q) {
-        return eq(q.eventName(), eventName)
-                && (q.eventRW() == null || q.eventRW().wireName().equals(eventRW))
-                && (q.eventType() == null || q.eventType().wireName().equals(eventType))
-                && eq(q.userName(), userName)
-                && eq(q.principalId(), principalId)
-                && eq(q.accessKeyId(), accessKeyId)
-                && eq(q.resourceType(), resourceType)
-                && eq(q.resourceName(), resourceName)
-                && eq(q.serviceName(), serviceName)
-                && (q.outcome() == null || q.outcome().wireName().equals(outcome))
-                && eq(q.requestId(), requestId)
-                && eq(q.sourceIpAddress(), sourceIpAddress);
+    /** Returns the line's values of {@code attribute}, as {@link Attribute#valuesOf} gives them for its event. */
+    public List<String> values(Attribute attribute) {
+        return switch (attribute) {
+            case EVENT_NAME -> List.of(eventName);
+            case EVENT_TYPE -> one(eventType);
+            case EVENT_RW -> one(eventRW);
+            case EVENT_CATEGORY -> one(eventCategory);
+            case USER_NAME -> one(userName);
+            case PRINCIPAL_ID -> one(principalId);
+            case ACCOUNT_ID -> one(accountId);
+            case ACCESS_KEY_ID -> one(accessKeyId);
+            case RESOURCE_TYPE -> one(resourceType);
+            case RESOURCE_NAME -> one(resourceName);
+            case RESOURCE -> resources();
+            case REQUEST_ID -> one(requestId);
+            case EVENT_ID -> List.of(eventId);
+            case SOURCE_IP_ADDRESS -> one(sourceIpAddress);
+            case OUTCOME -> one(outcome);
+            case ERROR_CODE -> one(errorCode);
+            case SERVICE_NAME -> one(serviceName);
+        };
     }
 
-    private static boolean eq(@Nullable String wanted, @Nullable String actual) {
-        return wanted == null || wanted.equals(actual);
+    private List<String> resources() {
+        if (resourceType == null || resourceName == null) {
+            return referenced;
+        }
+        String primary = Attribute.resource(resourceType, resourceName);
+        if (referenced.isEmpty()) {
+            return List.of(primary);
+        }
+        List<String> all = new ArrayList<>(referenced.size() + 1);
+        all.add(primary);
+        for (String r : referenced) {
+            if (!r.equals(primary) && !all.contains(r)) {
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    private static List<String> one(@Nullable String value) {
+        return value == null ? List.of() : List.of(value);
+    }
+
+    /** Returns whether the line meets every condition of the query; neither its time range nor its text is considered. */
+    public boolean matches(LookupQuery q) {
+        for (Condition c : q.conditions()) {
+            if (!c.test(values(c.attribute()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the enum of a wire name, or {@code null} when absent or unknown (written by a newer version). */

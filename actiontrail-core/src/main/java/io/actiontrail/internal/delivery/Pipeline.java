@@ -11,9 +11,12 @@ import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.internal.journal.DiskJournal;
 import io.actiontrail.internal.journal.Journal;
+import io.actiontrail.internal.journal.JournalAggregation;
 import io.actiontrail.internal.journal.JournalLookup;
 import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.internal.journal.MemoryJournal;
+import io.actiontrail.query.Aggregation;
+import io.actiontrail.query.AggregationResult;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
 import io.actiontrail.sink.AuditSink;
@@ -386,6 +389,15 @@ public final class Pipeline implements ShipperHost {
             Thread.currentThread().interrupt();
         }
         return new JournalLookup(journal, clock, settings.retention()).lookup(query);
+    }
+
+    public AggregationResult aggregate(Aggregation aggregation) {
+        try {
+            journal.awaitHead(journal.nextSeq(), LOOKUP_WRITE_WAIT_NANOS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new JournalAggregation(journal, clock, settings.retention()).aggregate(aggregation);
     }
 
     /** Returns how many journal lines lookups have visited; for tests of the time index. */

@@ -178,6 +178,11 @@ public final class DiskJournal extends AbstractJournal {
         countScanned(scan.scanBackwards(before, fromMillis, toMillis, visitor));
     }
 
+    @Override
+    public void scanForwards(long from, long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        countScanned(scan.scanForwards(from, before, fromMillis, toMillis, visitor));
+    }
+
     /** Deletes the sealed segments beyond the retention or the quota, counting what shippers had not read. */
     @Override
     public void maintain() {

@@ -131,7 +131,13 @@ public interface Journal extends AutoCloseable {
      */
     void scanBackwards(long before, long fromMillis, long toMillis, LineVisitor visitor);
 
-    /** Returns how many lines {@link #scanBackwards} has visited since the journal was opened; for tests. */
+    /**
+     * Visits the lines at positions {@code [from, before)} whose event time may lie in {@code [fromMillis, toMillis)},
+     * oldest first; a line outside the range may be visited too, the visitor checks.
+     */
+    void scanForwards(long from, long before, long fromMillis, long toMillis, LineVisitor visitor);
+
+    /** Returns how many lines {@link #scanBackwards} and {@link #scanForwards} have visited; for tests. */
     long linesScanned();
 
     /** Whether events are lost when the process ends. */

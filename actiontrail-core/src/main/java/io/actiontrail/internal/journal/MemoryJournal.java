@@ -226,6 +226,33 @@ public final class MemoryJournal extends AbstractJournal {
     }
 
     @Override
+    public void scanForwards(long from, long before, long fromMillis, long toMillis, LineVisitor visitor) {
+        long visited = 0;
+        lock.lock();
+        try {
+            long end = Math.min(before, nextSeq);
+            for (long pos = Math.max(from, firstSeq); pos < end; pos++) {
+                Entry entry = get(pos);
+                if (entry == null) {
+                    continue;
+                }
+                long time = entry.record.eventTime().toEpochMilli();
+                if (time < fromMillis || time >= toMillis) {
+                    continue;
+                }
+                byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
+                visited++;
+                if (!visitor.visit(pos, json, 0, json.length)) {
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+            countScanned(visited);
+        }
+    }
+
+    @Override
     public boolean volatileStorage() {
         return true;
     }

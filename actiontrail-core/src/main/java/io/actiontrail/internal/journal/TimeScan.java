@@ -63,6 +63,62 @@ final class TimeScan {
         }
     }
 
+    /** Visits lines oldest first, as {@link Journal#scanForwards}; returns how many it visited. */
+    long scanForwards(long from, long before, long fromMillis, long toMillis, Journal.LineVisitor visitor) {
+        long visited = 0;
+        files.readLock().lock();
+        try {
+            long limit = Math.min(before, head.getAsLong());
+            for (Segment segment : files.list()) {
+                if (segment.firstSeq >= limit) {
+                    break;
+                }
+                if (segment.endSeq() <= from || !segment.mayHold(fromMillis, toMillis)) {
+                    continue;
+                }
+                long segmentEnd = Math.min(limit, segment.endSeq());
+                int blocks = segment.blockCount();
+                for (int b = 0; b < blocks; b++) {
+                    Segment.Block block = segment.block(b);
+                    long blockEnd = b + 1 < blocks ? segment.block(b + 1).seq() : segment.endSeq();
+                    if (blockEnd <= from || block.maxTime() < fromMillis || block.minTime() >= toMillis) {
+                        continue;
+                    }
+                    if (block.seq() >= segmentEnd) {
+                        break;
+                    }
+                    long[] seq = {block.seq()};
+                    long[] count = {0};
+                    boolean[] stopped = {false};
+                    segment.forEachLine(block.offset(), block.end(), (buf, off, len, at) -> {
+                        long s = seq[0]++;
+                        if (s >= segmentEnd) {
+                            return false;
+                        }
+                        if (s < from) {
+                            return true;
+                        }
+                        count[0]++;
+                        if (!visitor.visit(s, buf, off, len)) {
+                            stopped[0] = true;
+                            return false;
+                        }
+                        return true;
+                    });
+                    visited += count[0];
+                    if (stopped[0]) {
+                        return visited;
+                    }
+                }
+            }
+            return visited;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the journal in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            files.readLock().unlock();
+        }
+    }
+
     /** Visits lines newest first, as {@link Journal#scanBackwards}; returns how many it visited. */
     long scanBackwards(long before, long fromMillis, long toMillis, Journal.LineVisitor visitor) {
         long visited = 0;
