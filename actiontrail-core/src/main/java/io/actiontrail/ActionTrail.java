@@ -355,6 +355,7 @@ public final class ActionTrail implements AutoCloseable {
         };
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private boolean shutdownHook = true;
+        private boolean queryIndex = true;
 
         private Builder() {}
 
@@ -544,6 +545,15 @@ public final class ActionTrail implements AutoCloseable {
         }
 
         /**
+         * Sets whether the journal keeps the secondary index behind lookups and aggregations; defaults to {@code true}.
+         * Off, lookups and aggregations scan the journal's lines in the queried time range (the same answers, slower).
+         */
+        public Builder queryIndex(boolean enabled) {
+            this.queryIndex = enabled;
+            return this;
+        }
+
+        /**
          * Returns a started instance: the journal is opened and recovered (a torn last write is cut off), and every
          * trail's sinks resume from their persisted cursors.
          *
@@ -574,7 +584,14 @@ public final class ActionTrail implements AutoCloseable {
 
         JournalSettings journalSettings() {
             return new JournalSettings(
-                    dataDir, durability, fsyncInterval, segmentBytes, retention, maxDiskBytes, memoryCapacity);
+                    dataDir,
+                    durability,
+                    fsyncInterval,
+                    segmentBytes,
+                    retention,
+                    maxDiskBytes,
+                    memoryCapacity,
+                    queryIndex);
         }
 
         private static String requireText(String value, String what) {

@@ -5,7 +5,10 @@ import io.actiontrail.internal.InternalApi;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The disk journal's configuration, from {@link ActionTrail.Builder}. Immutable and thread-safe. */
+/**
+ * The disk journal's configuration, from {@link ActionTrail.Builder}; {@code queryIndex} says whether it keeps the
+ * secondary index behind lookups and aggregations. Immutable and thread-safe.
+ */
 @InternalApi
 public record JournalSettings(
         Path dataDir,
@@ -14,4 +17,5 @@ public record JournalSettings(
         long segmentBytes,
         Duration retention,
         long maxDiskBytes,
-        long overflowBytes) {}
+        long overflowBytes,
+        boolean queryIndex) {}

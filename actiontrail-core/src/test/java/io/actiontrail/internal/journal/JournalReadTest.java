@@ -30,7 +30,14 @@ class JournalReadTest {
     @Test
     void diskJournalReadsAnOversizedEntryOnlyIntoAnEmptyBatch() throws InterruptedException {
         JournalSettings settings = new JournalSettings(
-                dataDir, Durability.GROUP, Duration.ofMillis(100), 1 << 20, Duration.ofDays(1), 16L << 20, 1 << 20);
+                dataDir,
+                Durability.GROUP,
+                Duration.ofMillis(100),
+                1 << 20,
+                Duration.ofDays(1),
+                16L << 20,
+                1 << 20,
+                true);
         try (DiskJournal journal = new DiskJournal(settings, Clock.systemUTC(), new Warnings())) {
             journal.start(Thread::new);
             assertOversizedEntryTravelsAlone(journal);

@@ -26,7 +26,14 @@ class RoutingTest {
 
     private JournalSettings settings() {
         return new JournalSettings(
-                dataDir, Durability.GROUP, Duration.ofMillis(50), 1 << 20, Duration.ofDays(1), 64L << 20, 1 << 20);
+                dataDir,
+                Durability.GROUP,
+                Duration.ofMillis(50),
+                1 << 20,
+                Duration.ofDays(1),
+                64L << 20,
+                1 << 20,
+                true);
     }
 
     private static void append(Journal journal, String name, long bits) {
