@@ -46,7 +46,7 @@ public final class ActionTrailWebMvcAutoConfiguration {
     /** Binds the audit context of every request. */
     @Bean
     @ConditionalOnMissingBean
-    AuditContextFilter actionTrailContextFilter(ActionTrailProperties properties) {
+    AuditContextFilter actionTrailContextFilter(ActionTrailProperties properties, ObjectProvider<Refusals> refusals) {
         ActionTrailProperties.Capture capture = properties.getCapture();
         TrustedProxies proxies;
         try {
@@ -60,7 +60,7 @@ public final class ActionTrailWebMvcAutoConfiguration {
             throw new InvalidConfigurationPropertyValueException(
                     "actiontrail.capture.request-id-header", header, "must not be blank");
         }
-        return new AuditContextFilter(proxies, header, capture.getEventType());
+        return new AuditContextFilter(proxies, header, capture.getEventType(), refusals.getIfAvailable());
     }
 
     /** Counts the controller handlers and how many are audited, for the start-up line and the health details. */
@@ -100,9 +100,9 @@ public final class ActionTrailWebMvcAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RefusalFilter actionTrailRefusalFilter(
+        Refusals actionTrailRefusals(
                 ControllerAuditInterceptor interceptor, ObjectProvider<RequestMappingHandlerMapping> mappings) {
-            return new RefusalFilter(interceptor, mappings);
+            return new Refusals(interceptor, mappings);
         }
 
         @Bean

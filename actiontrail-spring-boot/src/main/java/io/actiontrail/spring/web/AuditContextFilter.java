@@ -17,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Binds the request's {@link AuditContext} — source IP through trusted proxies only, user agent, request id, channel
- * — for the whole request, ahead of Spring Security so that sign-in events carry it too. The request id comes from
+ * — for the whole request, ahead of Spring Security so that sign-in events carry it too; when controllers are audited,
+ * also watches for requests refused before their handler ({@link Refusals}). The request id comes from
  * the request-id header, else the W3C {@code traceparent} trace id, else is generated; it is echoed back. Thread-safe.
  */
 final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
@@ -28,11 +29,18 @@ final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
     private final TrustedProxies proxies;
     private final String requestIdHeader;
     private final ActionTrailProperties.ChannelRule channelRule;
+    private final @Nullable Refusals refusals;
 
-    AuditContextFilter(TrustedProxies proxies, String requestIdHeader, ActionTrailProperties.ChannelRule channelRule) {
+    /** @param refusals what records requests refused before their handler; none when controllers are not audited */
+    AuditContextFilter(
+            TrustedProxies proxies,
+            String requestIdHeader,
+            ActionTrailProperties.ChannelRule channelRule,
+            @Nullable Refusals refusals) {
         this.proxies = proxies;
         this.requestIdHeader = requestIdHeader;
         this.channelRule = channelRule;
+        this.refusals = refusals;
     }
 
     @Override
@@ -54,7 +62,14 @@ final class AuditContextFilter extends OncePerRequestFilter implements Ordered {
                 .eventType(channel(request))
                 .build();
         try (AuditContext.Scope scope = context.makeCurrent()) {
-            chain.doFilter(request, response);
+            Refusals watching = refusals;
+            if (watching == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            HttpServletResponse watched = watching.watch(response);
+            chain.doFilter(request, watched);
+            watching.recordIfRefused(request, watched);
         }
     }
 

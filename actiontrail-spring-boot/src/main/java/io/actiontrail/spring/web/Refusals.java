@@ -1,8 +1,6 @@
 package io.actiontrail.spring.web;
 
 import io.actiontrail.UserIdentity;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -11,8 +9,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.Ordered;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -20,38 +16,40 @@ import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * Audits requests refused with 401 or 403 before they reach a handler — by Spring Security's URL rules, or for a
- * missing or bad credential — which the controller capture never sees. It runs outside Spring Security's filters and
- * watches the response: when a filter answers 401 or 403, it notes who was refused while the security context still
- * says so; when the request ends without having reached a handler, the handler it was for records a {@code Denied}
- * call ({@link ControllerAuditInterceptor#recordRefusal}). Requests for no handler (sign-in and sign-out, which have
- * events of their own; unknown paths) are not recorded. Thread-safe.
+ * missing or bad credential — which the controller capture never sees. The request context filter, which runs ahead
+ * of Spring Security's filters, hands the rest of the chain a response {@link #watch watched} by this class: when a
+ * filter answers 401 or 403, it notes who was refused while the security context still says so; when the request ends
+ * without having reached a handler, the handler it was for records a {@code Denied} call
+ * ({@link ControllerAuditInterceptor#recordRefusal}). Requests for no handler (sign-in and sign-out, which have events
+ * of their own; unknown paths) are not recorded. One filter does both jobs, so that a request pays for one filter
+ * rather than two. Thread-safe.
  */
-final class RefusalFilter extends OncePerRequestFilter implements Ordered {
+final class Refusals {
 
-    /** Between the audit context's filter (-200) and Spring Security's chain (-100). */
-    static final int ORDER = -150;
-
-    private static final Logger log = LoggerFactory.getLogger(RefusalFilter.class);
+    private static final Logger log = LoggerFactory.getLogger(Refusals.class);
 
     private final ControllerAuditInterceptor interceptor;
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
 
     /** @param mappings looked up at the first refusal, so that the filter does not create them early */
-    RefusalFilter(ControllerAuditInterceptor interceptor, ObjectProvider<RequestMappingHandlerMapping> mappings) {
+    Refusals(ControllerAuditInterceptor interceptor, ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.interceptor = interceptor;
         this.mappings = mappings;
     }
 
-    @Override
-    public int getOrder() {
-        return ORDER;
+    /** Returns the response to hand the rest of the chain: {@code response}, watched for a 401 or 403. */
+    HttpServletResponse watch(HttpServletResponse response) {
+        return new RefusalWatch(response, interceptor);
     }
 
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
-        RefusalWatch watch = new RefusalWatch(response, interceptor);
-        chain.doFilter(request, watch);
+    /**
+     * After the chain: records the refusal the {@link #watch watched} response saw, if the request was refused before
+     * it reached its handler.
+     */
+    void recordIfRefused(HttpServletRequest request, HttpServletResponse watched) {
+        if (!(watched instanceof RefusalWatch watch)) {
+            return;
+        }
         int status = watch.refusedWith;
         if (status == 0 || request.getAttribute(ControllerAuditInterceptor.HANDLER_REACHED) != null) {
             return;
