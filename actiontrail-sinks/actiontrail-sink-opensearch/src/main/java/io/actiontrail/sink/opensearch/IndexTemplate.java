@@ -31,6 +31,12 @@ final class IndexTemplate {
     /** Free-form objects: kept in {@code _source} and returned, never indexed, so they cannot conflict. */
     private static final String[] OPAQUE_OBJECTS = {"requestParameters", "responseElements", "additionalEventData"};
 
+    /**
+     * The template's version, stored in it: 2 added {@code sourceIpAddress.ip}, so that lookups can match networks.
+     * Indices created under an earlier version lack that field and match no network.
+     */
+    static final int VERSION = 2;
+
     /** Keyword values longer than this are kept in the document but not indexed. */
     static final int IGNORE_ABOVE = 4096;
 
@@ -41,6 +47,7 @@ final class IndexTemplate {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.putArray("index_patterns").add(index + "-*");
         root.put("priority", 100);
+        root.put("version", VERSION);
         ObjectNode template = root.putObject("template");
         ObjectNode index_ = template.putObject("settings").putObject("index");
         index_.put("number_of_shards", shards);
@@ -56,6 +63,12 @@ final class IndexTemplate {
         for (String field : KEYWORDS) {
             keyword(properties.putObject(field));
         }
+        // the address again as an ip, for network (CIDR) queries; a value that is no address is left out of it
+        ((ObjectNode) properties.path("sourceIpAddress"))
+                .putObject("fields")
+                .putObject("ip")
+                .put("type", "ip")
+                .put("ignore_malformed", true);
         properties.putObject("eventTime").put("type", "date");
         properties.putObject("durationMs").put("type", "long");
         ObjectNode identity = properties.putObject("userIdentity").putObject("properties");
