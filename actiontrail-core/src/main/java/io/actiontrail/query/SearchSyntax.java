@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code key:value} matches an attribute exactly (case-sensitive values; enumerated attributes take their
  *       values in any case: {@code outcome:denied}). Keys: see {@link #KEYS}.
  *   <li>{@code key:a,b} and a key given twice match any of the values (OR); different keys must all match (AND).
- *   <li>{@code value*} matches a prefix; {@code ip:} takes an address or a network in CIDR notation.
+ *   <li>{@code value*} matches a prefix ({@code "a b"*} one with a space); {@code ip:} takes an address or a network in
+ *       CIDR notation.
  *   <li>{@code -key:value} excludes: the event must match none of the values.
  *   <li>{@code "a phrase"} and bare words are free text: each must appear in the event, ignoring case.
  *   <li>Values with spaces, commas or quotes are quoted: {@code user:"Alice Smith"}; inside quotes {@code \"} is a
@@ -81,6 +82,84 @@ public final class SearchSyntax {
      */
     public static LookupQuery.Builder parse(String search) {
         return new Parser(search).parse();
+    }
+
+    /** The key {@link #format} writes for each attribute. */
+    private static final Map<Attribute, String> PREFERRED_KEYS = preferredKeys();
+
+    private static Map<Attribute, String> preferredKeys() {
+        Map<Attribute, String> preferred = new java.util.EnumMap<>(Attribute.class);
+        for (String key : List.of(
+                "user",
+                "principal",
+                "action",
+                "type",
+                "rw",
+                "category",
+                "tenant",
+                "key",
+                "resource",
+                "resourceType",
+                "resourceName",
+                "request",
+                "id",
+                "ip",
+                "outcome",
+                "error",
+                "service")) {
+            preferred.put(KEYS.get(key), key);
+        }
+        return preferred;
+    }
+
+    /**
+     * Writes a query in the search syntax: {@link #parse} reads it back into the same filters, for every query with
+     * at most one condition that is not negated per attribute (the syntax reads several such conditions on one
+     * attribute as one, any of their values). The page size and token are not written.
+     */
+    public static String format(LookupQuery query) {
+        List<String> terms = new ArrayList<>();
+        for (Condition c : query.conditions()) {
+            List<String> values = new ArrayList<>();
+            c.values()
+                    .forEach(v -> values.add(
+                            c.attribute() == Attribute.SOURCE_IP_ADDRESS && v.indexOf('/') >= 0 ? quote(v) : value(v)));
+            c.prefixes().forEach(p -> values.add(needsQuotes(p) ? quote(p) + "*" : p + "*"));
+            values.addAll(c.networks());
+            terms.add((c.negated() ? "-" : "") + PREFERRED_KEYS.get(c.attribute()) + ":" + String.join(",", values));
+        }
+        if (query.startTime() != null) {
+            terms.add("after:" + query.startTime());
+        }
+        if (query.endTime() != null) {
+            terms.add("before:" + query.endTime());
+        }
+        if (query.order() == LookupQuery.Order.OLDEST_FIRST) {
+            terms.add("order:oldest");
+        }
+        query.text().forEach(t -> terms.add(quote(t)));
+        return String.join(" ", terms);
+    }
+
+    private static String value(String v) {
+        return needsQuotes(v) || v.endsWith("*") ? quote(v) : v;
+    }
+
+    private static boolean needsQuotes(String v) {
+        if (v.isEmpty()) {
+            return true;
+        }
+        for (int k = 0; k < v.length(); k++) {
+            char c = v.charAt(k);
+            if (Character.isWhitespace(c) || c == ',' || c == '"' || c == '\\' || c == '*') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String quote(String v) {
+        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** One {@code key:} term's values, and where each was. */
@@ -224,7 +303,7 @@ public final class SearchSyntax {
             }
         }
 
-        private static void add(Condition.Builder condition, Attribute attribute, Value v) {
+        private void add(Condition.Builder condition, Attribute attribute, Value v) {
             try {
                 if (!v.quoted && v.text.endsWith("*")) {
                     String prefix = v.text.substring(0, v.text.length() - 1);
@@ -232,11 +311,11 @@ public final class SearchSyntax {
                         throw new SearchSyntaxException(
                                 "'*' alone matches everything; leave the key out instead", v.position);
                     }
-                    if (prefix.indexOf('*') >= 0) {
+                    if (prefix.indexOf('*') >= 0 && s.charAt(v.position) != '"') {
                         throw new SearchSyntaxException("'*' is allowed at the end of a value only", v.position);
                     }
                     condition.prefix(prefix);
-                } else if (attribute == Attribute.SOURCE_IP_ADDRESS && v.text.indexOf('/') >= 0) {
+                } else if (attribute == Attribute.SOURCE_IP_ADDRESS && !v.quoted && v.text.indexOf('/') >= 0) {
                     condition.network(v.text);
                 } else {
                     condition.value(canonical(attribute, v.text));
@@ -276,7 +355,13 @@ public final class SearchSyntax {
                     throw new SearchSyntaxException(key + ": needs a value", at);
                 }
                 if (s.charAt(i) == '"') {
-                    values.add(new Value(quoted(), true, at));
+                    String text = quoted();
+                    if (i < s.length() && s.charAt(i) == '*') {
+                        i++;
+                        values.add(new Value(text + "*", false, at)); // "a b"* is the prefix "a b"
+                    } else {
+                        values.add(new Value(text, true, at));
+                    }
                 } else {
                     while (i < s.length() && !Character.isWhitespace(s.charAt(i)) && s.charAt(i) != ',') {
                         if (s.charAt(i) == '"') {

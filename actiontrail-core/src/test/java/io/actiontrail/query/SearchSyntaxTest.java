@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -147,6 +149,100 @@ class SearchSyntaxTest {
         @SuppressWarnings("NullAway")
         ThrowingCallable parse = () -> SearchSyntax.parse(null);
         assertThatThrownBy(parse).isInstanceOf(SearchSyntaxException.class).hasMessageContaining("null");
+    }
+
+    private static final String[] AWKWARD = {
+        "alice",
+        "Alice Smith",
+        "a,b",
+        "quote\"d",
+        "back\\slash",
+        "star*",
+        "*lead",
+        "-minus",
+        "key:colon",
+        "über",
+        "a b*c",
+        "203.0.113.7",
+        "10.0.0.0/8",
+        "x"
+    };
+
+    private static String awkward(Random r) {
+        return AWKWARD[r.nextInt(AWKWARD.length)] + (r.nextBoolean() ? "" : Integer.toString(r.nextInt(100)));
+    }
+
+    /** A random query the syntax can express: at most one condition that is not negated per attribute. */
+    private static LookupQuery randomQuery(Random r) {
+        LookupQuery.Builder q = LookupQuery.builder();
+        java.util.Set<Attribute> positive = java.util.EnumSet.noneOf(Attribute.class);
+        int conditions = r.nextInt(5);
+        for (int c = 0; c < conditions; c++) {
+            List<Attribute> all = List.of(Attribute.values());
+            Attribute attribute = all.get(r.nextInt(all.size()));
+            boolean negated = r.nextInt(3) == 0;
+            if (!negated && !positive.add(attribute)) {
+                continue;
+            }
+            Condition.Builder b = Condition.builder(attribute).negated(negated);
+            int terms = 1 + r.nextInt(3);
+            for (int t = 0; t < terms; t++) {
+                switch (attribute) {
+                    case OUTCOME ->
+                        b.value(List.of("Success", "Failure", "Denied").get(r.nextInt(3)));
+                    case EVENT_RW -> b.value(r.nextBoolean() ? "Read" : "Write");
+                    case EVENT_TYPE -> b.value(r.nextBoolean() ? "ApiCall" : "ConsoleSignin");
+                    case EVENT_CATEGORY -> b.value(r.nextBoolean() ? "Management" : "Data");
+                    case SOURCE_IP_ADDRESS -> {
+                        switch (r.nextInt(3)) {
+                            case 0 -> b.network(r.nextBoolean() ? "203.0.113.0/24" : "2001:db8::/32");
+                            case 1 -> b.prefix("203.0.");
+                            default -> b.value(awkward(r));
+                        }
+                    }
+                    default -> {
+                        if (r.nextInt(3) == 0) {
+                            b.prefix(awkward(r));
+                        } else {
+                            b.value(awkward(r));
+                        }
+                    }
+                }
+            }
+            q.where(b.build());
+        }
+        if (r.nextInt(3) == 0) {
+            q.startTime(Instant.ofEpochMilli(1_700_000_000_000L + r.nextInt(1_000_000_000)));
+        }
+        if (r.nextInt(3) == 0) {
+            q.endTime(Instant.ofEpochMilli(1_800_000_000_000L + r.nextInt(1_000_000_000)));
+        }
+        if (r.nextBoolean()) {
+            q.order(LookupQuery.Order.OLDEST_FIRST);
+        }
+        if (r.nextInt(3) == 0) {
+            q.text(awkward(r));
+        }
+        return q.build();
+    }
+
+    @Test
+    void formatWritesWhatParseReadsBack() {
+        Random r = new Random(20261205L);
+        for (int i = 0; i < 2000; i++) {
+            LookupQuery q = randomQuery(r);
+            String text = SearchSyntax.format(q);
+            LookupQuery back = SearchSyntax.parse(text).build();
+            // the parser puts the negated conditions after the others: compare as sets of conditions
+            assertThat(back.conditions()).as(text).containsExactlyInAnyOrderElementsOf(q.conditions());
+            assertThat(back.startTime()).as(text).isEqualTo(q.startTime());
+            assertThat(back.endTime()).as(text).isEqualTo(q.endTime());
+            assertThat(back.order()).as(text).isEqualTo(q.order());
+            assertThat(back.text()).as(text).isEqualTo(q.text());
+        }
+        assertThat(SearchSyntax.format(SearchSyntax.parse("user:\"Alice S\"* -ip:10.0.0.0/8 \"free text\"")
+                        .build()))
+                .isEqualTo("user:\"Alice S\"* -ip:10.0.0.0/8 \"free text\"");
     }
 
     @Test
