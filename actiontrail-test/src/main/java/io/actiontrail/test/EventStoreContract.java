@@ -37,9 +37,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link EventStore} must show, as JUnit 5 tests: the local journal and a shared store such as a
  * search index answer the same lookups the same way. A store's test class extends this one and creates a store
- * holding given events; the inherited tests then check every attribute filter, their combination with AND, the time
- * range and its bounds, newest-first order, page sizes, paging that visits each event exactly once, and the rejection
- * of tokens the store did not issue.
+ * holding given events; the inherited tests then check every attribute filter, their combination with AND, conditions
+ * with several values (OR), prefixes and negation, networks of source addresses, resources named as primary or
+ * referenced ones, free text, the time range and its bounds, both orders, page sizes, paging that visits each event
+ * exactly once, the rejection of tokens the store did not issue or issued for another query, and aggregations
+ * (histograms with failures, denials and empty buckets; the most frequent values). Wherever it can, a test compares
+ * the store's answer with what {@link LookupQuery#matchesAttributes} says of the events it created.
+ *
+ * <p>Free text is only asked for phrases in indexed top-level string values (such as {@code errorMessage}), which a
+ * search index can find as well as the journal.
  *
  * <pre>{@code
  * class JournalEventStoreContractTest extends EventStoreContract {
