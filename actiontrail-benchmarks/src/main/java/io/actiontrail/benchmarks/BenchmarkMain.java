@@ -119,7 +119,7 @@ public final class BenchmarkMain {
             rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));
         }
         if (groups.matcher("lookup").find()) {
-            rows(table, run(options(profile, notes, "LookupBenchmark\\.", 1, false)));
+            lookup(profile, notes, table);
         }
         List<String> latency = List.of();
         if (groups.matcher("latency").find()) {
@@ -149,6 +149,24 @@ public final class BenchmarkMain {
         }
         Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
+    }
+
+    /**
+     * The query engine: {@code LookupBenchmark} with the journal's secondary index on and off and
+     * {@code LuceneLookupBenchmark} over the same events, then the index's cost at ingest. 1,000,000 events (100,000 in
+     * {@code smoke}); the full profile adds 10,000,000 (about 5 GB per journal, built once per fork and benchmark).
+     */
+    private static void lookup(Profile profile, Path notes, List<String> table) throws RunnerException {
+        String[] events = FULL.equals(profile)
+                ? new String[] {"1000000", "10000000"}
+                : SMOKE.equals(profile) ? new String[] {"100000"} : new String[] {"1000000"};
+        for (String count : events) {
+            rows(
+                    table,
+                    run(options(profile, notes, "(Lookup|LuceneLookup)Benchmark\\.", 1, false)
+                            .param("events", count)));
+        }
+        rows(table, run(options(profile, notes, "QueryIndexIngestBenchmark\\.", 1, true)));
     }
 
     private static double median(double[] values) {
