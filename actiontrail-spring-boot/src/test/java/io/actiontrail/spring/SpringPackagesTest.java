@@ -28,6 +28,7 @@ class SpringPackagesTest {
             "io.actiontrail.spring.ReactiveAuditIdentityProvider",
             "io.actiontrail.spring.AuditedMethods",
             "io.actiontrail.spring.AuditCoverage",
+            "io.actiontrail.spring.ConsoleTenantResolver",
             "io.actiontrail.spring.autoconfigure.ActionTrailBuilderCustomizer",
             "io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory",
             "io.actiontrail.spring.autoconfigure.sink.SinkDefinition",

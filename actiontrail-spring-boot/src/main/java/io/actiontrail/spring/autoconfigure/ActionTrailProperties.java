@@ -77,6 +77,9 @@ public final class ActionTrailProperties {
     /** Health indicator settings. */
     private final Health health = new Health();
 
+    /** The ActionTrail API (and, later, the console): off unless enabled. */
+    private final Console console = new Console();
+
     /**
      * Trails by name: which events go to which sinks. When none is declared (here or as a Trail bean), one trail
      * named "main" takes every event to every declared sink, or to the SLF4J log when no sink is declared.
@@ -222,6 +225,10 @@ public final class ActionTrailProperties {
         return health;
     }
 
+    public Console getConsole() {
+        return console;
+    }
+
     public Map<String, TrailProperties> getTrails() {
         return trails;
     }
@@ -354,6 +361,57 @@ public final class ActionTrailProperties {
 
         public void setSignInEvents(boolean signInEvents) {
             this.signInEvents = signInEvents;
+        }
+    }
+
+    /** The {@code actiontrail.console.*} properties. Not thread-safe: bound once, then only read. */
+    public static final class Console {
+
+        /** Whether the ActionTrail API is served; off by default: the trail is sensitive. */
+        private boolean enabled = false;
+
+        /** Where it is served: the API below {@code <path>/api}. */
+        private String path = "/actiontrail";
+
+        /** The authority a caller needs, through Spring Security. */
+        private String authority = "ROLE_ACTIONTRAIL_AUDITOR";
+
+        /**
+         * Without Spring Security: the SHA-256 (hexadecimal) of the bearer token callers present; the API refuses to
+         * start without it. Never the token itself.
+         */
+        private @Nullable String tokenSha256;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getAuthority() {
+            return authority;
+        }
+
+        public void setAuthority(String authority) {
+            this.authority = authority;
+        }
+
+        public @Nullable String getTokenSha256() {
+            return tokenSha256;
+        }
+
+        public void setTokenSha256(@Nullable String tokenSha256) {
+            this.tokenSha256 = tokenSha256;
         }
     }
 
