@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param corruptLines lines found unreadable when the journal was opened; skipped by every reader
  * @param droppedDiskFull events refused because the disk failed and the memory reserved for that case was full
  * @param fsyncs the number of fsyncs since the journal was opened
+ * @param indexRebuilds the number of segments whose query index was found missing or damaged since the journal was
+ *     opened, and rebuilt from the segment in the background (lookups scan such a segment meanwhile)
  */
 public record JournalStatus(
         Durability durability,
@@ -40,7 +42,8 @@ public record JournalStatus(
         long recoveredTornBytes,
         long corruptLines,
         long droppedDiskFull,
-        long fsyncs) {
+        long fsyncs,
+        long indexRebuilds) {
 
     /** Validates the values. */
     public JournalStatus {

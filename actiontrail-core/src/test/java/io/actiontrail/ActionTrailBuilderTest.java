@@ -184,7 +184,11 @@ class ActionTrailBuilderTest {
             assertThat(actionTrail.trails()).hasSize(1);
             assertThat(created)
                     .extracting(Thread::getName)
-                    .containsExactly("actiontrail-journal-writer", "actiontrail-main-a", "actiontrail-main-b");
+                    .containsExactly(
+                            "actiontrail-journal-writer",
+                            "actiontrail-journal-indexer",
+                            "actiontrail-main-a",
+                            "actiontrail-main-b");
         }
         assertThat(created).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
     }

@@ -5,6 +5,8 @@ import io.actiontrail.Durability;
 import io.actiontrail.JournalStatus;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.Warnings;
+import io.actiontrail.query.Attribute;
+import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A façade over the parts that each do one job: {@link DirectoryLock} (one process per directory),
  * {@link JournalRecovery} (what a previous run left), {@link JournalWriter} (queue, group commit, segments; its
  * class comment gives the lock order), {@link SegmentFiles} and {@link Segment} (the files and their time index),
- * {@link JournalReader} (shippers' reads), {@link Retention} (age and quota) and {@link TimeScan} (reads by time).
+ * {@link JournalReader} (shippers' reads), {@link Retention} (age and quota), {@link TimeScan} (reads by time) and
+ * {@link QueryIndex} (the secondary index behind lookups and aggregations, when {@link JournalSettings#queryIndex()}).
  */
 @InternalApi
 public final class DiskJournal extends AbstractJournal {
@@ -48,6 +51,7 @@ public final class DiskJournal extends AbstractJournal {
     private final JournalReader reader;
     private final Retention retention;
     private final TimeScan scan;
+    private final @Nullable QueryIndex index;
     private final long recoveredTornBytes;
     private final long corruptLines;
 
@@ -68,10 +72,25 @@ public final class DiskJournal extends AbstractJournal {
             this.corruptLines = recovered.corruptLines();
             this.files = new SegmentFiles(recovered.segments());
             this.retention = new Retention(dir, settings, clock, warnings, files, readers, routing);
-            this.writer = new JournalWriter(
-                    dir, settings, clock, warnings, files, this::publish, retention::maintain, readers, routing);
-            this.reader = new JournalReader(dir, files, this::head, warnings, routing);
             this.scan = new TimeScan(dir, files, this::head);
+            QueryIndex queryIndex = null;
+            if (settings.queryIndex()) {
+                queryIndex = new QueryIndex(dir, files, scan, this::head, warnings);
+                queryIndex.open();
+            }
+            this.index = queryIndex;
+            this.writer = new JournalWriter(
+                    dir,
+                    settings,
+                    clock,
+                    warnings,
+                    files,
+                    this::publish,
+                    retention::maintain,
+                    readers,
+                    routing,
+                    queryIndex == null ? segment -> {} : queryIndex::sealed);
+            this.reader = new JournalReader(dir, files, this::head, warnings, routing);
             this.lock = locked;
             publish(writer.nextSeq(), 0);
         } catch (IOException e) {
@@ -94,6 +113,9 @@ public final class DiskJournal extends AbstractJournal {
     @Override
     public void start(ThreadFactory threadFactory) {
         writer.start(threadFactory);
+        if (index != null) {
+            index.start(threadFactory);
+        }
     }
 
     /** Routes the lines this process did not append, or whose bits it no longer holds. */
@@ -183,6 +205,50 @@ public final class DiskJournal extends AbstractJournal {
         countScanned(scan.scanForwards(from, before, fromMillis, toMillis, visitor));
     }
 
+    @Override
+    public void lookup(
+            long from,
+            long before,
+            long fromMillis,
+            long toMillis,
+            LookupQuery query,
+            boolean newestFirst,
+            LineVisitor visitor) {
+        QueryIndex i = index;
+        if (i == null) {
+            super.lookup(from, before, fromMillis, toMillis, query, newestFirst, visitor);
+        } else {
+            countScanned(i.lookup(from, before, fromMillis, toMillis, query, newestFirst, visitor));
+        }
+    }
+
+    @Override
+    public void aggregate(
+            long fromMillis,
+            long toMillis,
+            LookupQuery query,
+            @Nullable Attribute topBy,
+            Tally tally,
+            LineVisitor visitor) {
+        QueryIndex i = index;
+        if (i == null) {
+            super.aggregate(fromMillis, toMillis, query, topBy, tally, visitor);
+        } else {
+            i.aggregate(fromMillis, toMillis, query, topBy, tally, visitor);
+        }
+    }
+
+    /** The segments now, oldest first; for tests. */
+    List<Segment> segments() {
+        return files.list();
+    }
+
+    /** The secondary index, or {@code null} when it is off; for tests. */
+    @Nullable
+    QueryIndex queryIndex() {
+        return index;
+    }
+
     /** Deletes the sealed segments beyond the retention or the quota, counting what shippers had not read. */
     @Override
     public void maintain() {
@@ -215,7 +281,8 @@ public final class DiskJournal extends AbstractJournal {
                 recoveredTornBytes,
                 corruptLines,
                 writer.droppedDiskFull(),
-                writer.fsyncs());
+                writer.fsyncs(),
+                index == null ? 0 : index.rebuilds());
     }
 
     /** Unread events stay in the files for the next start: nothing is discarded. */
@@ -227,6 +294,9 @@ public final class DiskJournal extends AbstractJournal {
     @Override
     public void close() {
         writer.close();
+        if (index != null) {
+            index.close();
+        }
         files.closeAll();
         lock.close();
     }

@@ -4,6 +4,8 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.JournalStatus;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.codec.LineFields;
+import io.actiontrail.query.Attribute;
+import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditRecord;
 import java.time.Instant;
 import java.util.List;
@@ -136,6 +138,55 @@ public interface Journal extends AutoCloseable {
      * oldest first; a line outside the range may be visited too, the visitor checks.
      */
     void scanForwards(long from, long before, long fromMillis, long toMillis, LineVisitor visitor);
+
+    /**
+     * Visits the lines at positions {@code [from, before)} that may match {@code query} and whose event time may lie
+     * in {@code [fromMillis, toMillis)}, newest or oldest first; a line that does not match may be visited too, the
+     * visitor checks. A journal with a secondary index visits its candidates only; this default scans.
+     */
+    default void lookup(
+            long from,
+            long before,
+            long fromMillis,
+            long toMillis,
+            LookupQuery query,
+            boolean newestFirst,
+            LineVisitor visitor) {
+        if (newestFirst) {
+            scanBackwards(before, fromMillis, toMillis, line(from, visitor));
+        } else {
+            scanForwards(from, before, fromMillis, toMillis, visitor);
+        }
+    }
+
+    /** A visitor that stops below position {@code from}. */
+    private static LineVisitor line(long from, LineVisitor visitor) {
+        return (seq, utf8, offset, length) -> seq >= from && visitor.visit(seq, utf8, offset, length);
+    }
+
+    /** Receives the counts of an aggregation. */
+    interface Tally {
+        /** One matching event, at {@code timeMillis}, with its outcome code ({@code 1} failure, {@code 2} denied). */
+        void event(long timeMillis, byte outcome);
+
+        /** {@code count} matching events have {@code value} for the aggregation's attribute. */
+        void value(String value, long count);
+    }
+
+    /**
+     * Counts the events with an event time in {@code [fromMillis, toMillis)} that match {@code query}: where a
+     * secondary index answers the query exactly, into {@code tally} without reading lines; else by visiting the lines
+     * oldest first with {@code visitor}, which checks and counts them. This default visits every line.
+     */
+    default void aggregate(
+            long fromMillis,
+            long toMillis,
+            LookupQuery query,
+            @Nullable Attribute topBy,
+            Tally tally,
+            LineVisitor visitor) {
+        scanForwards(0, nextSeq(), fromMillis, toMillis, visitor);
+    }
 
     /** Returns how many lines {@link #scanBackwards} and {@link #scanForwards} have visited; for tests. */
     long linesScanned();

@@ -1,6 +1,5 @@
 package io.actiontrail.internal.journal;
 
-import io.actiontrail.Outcome;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.query.Aggregation;
@@ -21,7 +20,8 @@ import java.util.Objects;
 /**
  * Answers an {@link Aggregation} from a journal: one pass, oldest first, over the lines of the query's range that
  * match it, counting them per bucket (with failures and denials) and per value of the attribute. The range is
- * resolved as {@link JournalLookup} resolves it. Stateless and thread-safe.
+ * resolved as {@link JournalLookup} resolves it. Where the journal's secondary index answers the query exactly, the
+ * counts come from it (each line's time and outcome are kept there) without reading lines. Stateless and thread-safe.
  */
 @InternalApi
 public final class JournalAggregation {
@@ -59,8 +59,28 @@ public final class JournalAggregation {
         Map<String, long[]> values = new HashMap<>();
         Attribute topBy = aggregation.topBy();
         long[] matched = {0};
+        Journal.Tally tally = new Journal.Tally() {
+            @Override
+            public void event(long t, byte outcome) {
+                matched[0]++;
+                if (size > 0) {
+                    int b = (int) ((t - firstBucket) / size);
+                    counts[0][b]++;
+                    if (outcome == IndexView.FAILURE) {
+                        counts[1][b]++;
+                    } else if (outcome == IndexView.DENIED) {
+                        counts[2][b]++;
+                    }
+                }
+            }
+
+            @Override
+            public void value(String value, long count) {
+                values.computeIfAbsent(value, k -> new long[1])[0] += count;
+            }
+        };
         if (from < to) {
-            journal.scanForwards(0, journal.nextSeq(), from, to, (seq, utf8, offset, length) -> {
+            journal.aggregate(from, to, query, topBy, tally, (seq, utf8, offset, length) -> {
                 LineFields fields;
                 try {
                     fields = LineFields.parse(utf8, offset, length);
@@ -75,20 +95,10 @@ public final class JournalAggregation {
                         && !query.containsText(new String(utf8, offset, length, StandardCharsets.UTF_8))) {
                     return true;
                 }
-                matched[0]++;
-                if (size > 0) {
-                    int b = (int) ((t - firstBucket) / size);
-                    counts[0][b]++;
-                    List<String> outcome = fields.values(Attribute.OUTCOME);
-                    if (outcome.contains(Outcome.FAILURE.wireName())) {
-                        counts[1][b]++;
-                    } else if (outcome.contains(Outcome.DENIED.wireName())) {
-                        counts[2][b]++;
-                    }
-                }
+                tally.event(t, IndexBuilder.outcomeCode(fields.values(Attribute.OUTCOME)));
                 if (topBy != null) {
                     for (String v : fields.values(topBy)) {
-                        values.computeIfAbsent(v, k -> new long[1])[0]++;
+                        tally.value(v, 1);
                     }
                 }
                 return true;

@@ -18,7 +18,8 @@ import java.util.Objects;
 /**
  * Answers a {@link LookupQuery} from a journal: scans newest first from the head, or oldest first from the start of
  * the range (or from where the previous page ended), skipping the segment blocks whose time range cannot match, and
- * stops one event after the page is full.
+ * stops one event after the page is full. A query with a condition that is not negated reads only the lines the
+ * journal's secondary index names (in the same order); every line read is checked against the whole query.
  * The page token names the journal, the position to continue below, the resolved time range and a digest of the
  * filters, so that a page never repeats or skips an event while new events arrive. Stateless and thread-safe.
  */
@@ -92,7 +93,9 @@ public final class JournalLookup {
             return true;
         };
         if (fromMillis < toMillis && range.low < range.high) {
-            if (newestFirst) {
+            if (QueryIndex.narrows(query)) {
+                journal.lookup(range.low, range.high, fromMillis, toMillis, query, newestFirst, visitor);
+            } else if (newestFirst) {
                 journal.scanBackwards(range.high, fromMillis, toMillis, visitor);
             } else {
                 journal.scanForwards(range.low, range.high, fromMillis, toMillis, visitor);

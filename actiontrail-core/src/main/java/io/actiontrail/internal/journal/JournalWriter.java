@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,6 +104,8 @@ final class JournalWriter {
     private final List<Journal.Reader> readers;
     private final Routing routing;
     private final long maxQueuedBytes;
+    /** Told of each segment the writer seals, to index it on another thread. */
+    private final Consumer<Segment> sealed;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition work = appendLock.newCondition();
@@ -172,8 +175,10 @@ final class JournalWriter {
             Head head,
             Runnable maintenance,
             List<Journal.Reader> readers,
-            Routing routing)
+            Routing routing,
+            Consumer<Segment> sealed)
             throws IOException {
+        this.sealed = sealed;
         this.dir = dir;
         this.settings = settings;
         this.clock = clock;
@@ -677,6 +682,7 @@ final class JournalWriter {
         out = null;
         active = next;
         files.add(next);
+        sealed.accept(previous);
         unsynced = true; // the next fsync makes the new segment's directory entry durable
         maintainSoon();
     }

@@ -327,6 +327,6 @@ public final class MemoryJournal extends AbstractJournal {
         } finally {
             lock.unlock();
         }
-        return new JournalStatus(Durability.MEMORY, null, first, next, 0, 0, held, false, null, null, 0, 0, 0, 0);
+        return new JournalStatus(Durability.MEMORY, null, first, next, 0, 0, held, false, null, null, 0, 0, 0, 0, 0);
     }
 }

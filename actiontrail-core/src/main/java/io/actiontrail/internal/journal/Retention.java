@@ -105,6 +105,7 @@ final class Retention {
         }
         segment.closeChannel();
         try {
+            Files.deleteIfExists(SegmentIndex.path(segment));
             Files.deleteIfExists(segment.indexPath());
             Files.deleteIfExists(segment.path);
         } catch (IOException e) {

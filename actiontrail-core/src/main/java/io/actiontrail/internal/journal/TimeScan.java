@@ -121,6 +121,11 @@ final class TimeScan {
 
     /** Visits lines newest first, as {@link Journal#scanBackwards}; returns how many it visited. */
     long scanBackwards(long before, long fromMillis, long toMillis, Journal.LineVisitor visitor) {
+        return scanBackwards(0, before, fromMillis, toMillis, visitor);
+    }
+
+    /** Visits the lines at positions {@code [from, before)} newest first; returns how many it visited. */
+    long scanBackwards(long from, long before, long fromMillis, long toMillis, Journal.LineVisitor visitor) {
         long visited = 0;
         files.readLock().lock();
         try {
@@ -128,6 +133,9 @@ final class TimeScan {
             long limit = Math.min(before, head.getAsLong());
             for (int s = list.size() - 1; s >= 0; s--) {
                 Segment segment = list.get(s);
+                if (segment.endSeq() <= from) {
+                    break;
+                }
                 if (segment.firstSeq >= limit || !segment.mayHold(fromMillis, toMillis)) {
                     continue;
                 }
@@ -150,6 +158,9 @@ final class TimeScan {
                         long seq = block.seq() + i;
                         if (seq >= segmentEnd) {
                             continue;
+                        }
+                        if (seq < from) {
+                            return visited;
                         }
                         int[] line = lines.get(i);
                         visited++;
