@@ -91,6 +91,7 @@ final class ConsoleApi {
             case "/counts" -> "GetEventCounts";
             case "/trails" -> "DescribeTrails";
             case "/export" -> "ExportEvents";
+            case "/openapi.json" -> "GetApiDescription";
             default -> "LookupEvents";
         };
     }
@@ -116,6 +117,7 @@ final class ConsoleApi {
                 case "/trails" -> trails(response);
                 case "/export" -> export(request, response, tenant);
                 case "/LookupEvents" -> lookupEvents(request, response, tenant);
+                case "/openapi.json" -> description(response);
                 default -> {
                     if (path.startsWith("/events/") && path.length() > "/events/".length()) {
                         event(path.substring("/events/".length()), request, response, tenant);
@@ -265,6 +267,9 @@ final class ConsoleApi {
                 throw new BadRequest(400, "top must be a number from 1 to " + Aggregation.MAX_TOP + ": " + topText, -1);
             }
         }
+        if (bucket == null && by == null) {
+            bucket = Duration.ofHours(1); // the volume over the range: what a caller asking for counts wants first
+        }
         AggregationResult result = store(request).aggregate(new Aggregation(query, bucket, by, top));
         json(response, 200);
         try (JsonGenerator g = JSON.createGenerator(response.getOutputStream(), JsonEncoding.UTF8)) {
@@ -384,6 +389,17 @@ final class ConsoleApi {
             page = store.lookup(next);
         }
         out.flush();
+    }
+
+    /** The OpenAPI document of this API, from the jar. */
+    private static void description(HttpServletResponse response) throws IOException {
+        try (var in = ConsoleApi.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the jar");
+            }
+            json(response, 200);
+            in.transferTo(response.getOutputStream());
+        }
     }
 
     /** The ActionTrail {@code LookupEvents} shape: {@code LookupAttribute.N.Key/Value}, times, page. */

@@ -299,6 +299,34 @@ class ConsoleApiTest {
     }
 
     @Test
+    void servesItsOpenApiDescriptionListingEveryPathItAnswers() throws Exception {
+        HttpResponse<String> response = auditor("/actiontrail/api/openapi.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(response.body());
+        assertThat(doc.path("openapi").asText()).startsWith("3.1");
+        List<String> paths = new java.util.ArrayList<>();
+        doc.path("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths)
+                .containsExactlyInAnyOrder(
+                        "/events",
+                        "/events/{eventId}",
+                        "/timeline",
+                        "/counts",
+                        "/trails",
+                        "/export",
+                        "/LookupEvents",
+                        "/openapi.json");
+        for (String path : paths) {
+            String concrete = path.replace("{eventId}", "x") + (path.equals("/timeline") ? "?type=T&name=n" : "");
+            assertThat(auditor("/actiontrail/api" + concrete).statusCode())
+                    .as(path)
+                    .isIn(200, 404); // 404 only for the made-up event id
+        }
+        assertThat(get("/actiontrail/api/openapi.json", null, null).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
     void nothingAnEventSaysRunsAsMarkup() throws Exception {
         HttpResponse<String> response = auditor("/actiontrail/api/events?q=" + q("user:alice"));
         assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
