@@ -193,18 +193,24 @@ final class QueryIndex implements AutoCloseable {
         }
     }
 
-    /** Stops the indexer thread, waiting for it up to 10 s. */
+    /**
+     * Stops the indexer thread once it has indexed the segments sealed so far, waiting up to 10 s; an index it could
+     * not write in time is rebuilt at the next start.
+     */
     @Override
     public void close() {
-        closed = true;
         pending.add(stop);
         Thread t = thread;
-        if (t != null) {
-            try {
+        try {
+            if (t != null) {
                 t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                closed = true;
+                t.join(TimeUnit.SECONDS.toMillis(1));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closed = true;
         }
     }
 
