@@ -4,6 +4,8 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.JournalStatus;
+import io.actiontrail.Outcome;
+import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -23,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -105,8 +109,21 @@ final class CrashChild {
                         for (long n = 0; ; n++) {
                             // lines of 0.4 to 1.4 KiB: segments of 64 KiB roll every few dozen events, at varying
                             // offsets
+                            // every attribute the query index keeps has a value, a few values shared by many
+                            boolean failed = n % 7 == 0;
                             AuditEvent event = AuditEvent.builder("CrashTest")
                                     .resource("thread", Integer.toString(thread))
+                                    .referencedResources(Map.of("batch", List.of("b-" + (n / 50))))
+                                    .userIdentity(UserIdentity.builder(UserIdentity.Type.USER)
+                                            .userName("user-" + thread)
+                                            .principalId("p-" + thread)
+                                            .accountId("tenant-" + (n % 3))
+                                            .accessKeyId("AK" + thread)
+                                            .build())
+                                    .sourceIpAddress("10.0.0." + thread)
+                                    .requestId("req-" + thread + "-" + (n / 100))
+                                    .outcome(failed ? Outcome.FAILURE : Outcome.SUCCESS)
+                                    .errorCode(failed ? "E" + (n % 2) : null)
                                     .requestParameter("n", n)
                                     .requestParameter("padding", "x".repeat(random.nextInt(32, 1024)))
                                     .build();

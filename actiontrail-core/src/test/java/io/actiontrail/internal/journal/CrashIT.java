@@ -8,6 +8,11 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.internal.Files2;
+import io.actiontrail.internal.Warnings;
+import io.actiontrail.query.Attribute;
+import io.actiontrail.query.Condition;
+import io.actiontrail.query.LookupQuery;
+import io.actiontrail.query.LookupResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -41,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * same journal, and checks after each kill and after a final clean drain that the journal kept what it promised:
  * with {@link Durability#SYNC} every acknowledged event, with {@link Durability#GROUP} all but those acknowledged
  * within the fsync interval before the kill; that nothing in the journal is corrupt, that every journaled event
- * reaches the sink, and that an event delivered twice is the same event, byte for byte.
+ * reaches the sink, and that an event delivered twice is the same event, byte for byte; some kills are aimed at the
+ * moment a sealed segment's query index is not yet written, and at the end every journaled event is looked up by
+ * every attribute the index keeps.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class CrashIT {
@@ -163,7 +171,9 @@ class CrashIT {
         boolean longRunDone = false;
         while (!longRunDone) {
             boolean enough = summary.kills >= MIN_KILLS
-                    && ((summary.killsDuringRoll > 0 && summary.killsDuringCursorWrite > 0)
+                    && ((summary.killsDuringRoll > 0
+                                    && summary.killsDuringCursorWrite > 0
+                                    && summary.killsDuringIndexWrite > 0)
                             || summary.kills >= MAX_KILLS);
             Child child = start("record", dataDir, durability);
             Matcher open = match(OPEN, child.open.get(60, TimeUnit.SECONDS));
@@ -182,7 +192,9 @@ class CrashIT {
             if (!enough) {
                 // random kills land in a roll or a cursor write only now and then: aim some kills at them by
                 // watching the disk, so that both are covered in every run, not only in lucky ones
-                if (summary.killsDuringRoll == 0 && summary.kills % 2 == 0) {
+                if (summary.killsDuringIndexWrite == 0 && summary.kills % 3 == 2) {
+                    pollUntil(journal::indexing, AIM_MILLIS);
+                } else if (summary.killsDuringRoll == 0 && summary.kills % 2 == 0) {
                     pollUntil(journal::rolling, AIM_MILLIS);
                 } else if (summary.killsDuringCursorWrite == 0 && summary.kills % 2 == 1) {
                     pollUntil(() -> Files.exists(cursorTemp), AIM_MILLIS);
@@ -200,6 +212,9 @@ class CrashIT {
             }
             if (Files.exists(cursorTemp)) {
                 summary.killsDuringCursorWrite++;
+            }
+            if (journal.indexing()) {
+                summary.killsDuringIndexWrite++;
             }
             summary.tornBytesAtKills += onDisk.tornTailBytes;
             assertThat(onDisk.duplicates).as("event ids journaled twice").isEmpty();
@@ -224,6 +239,9 @@ class CrashIT {
 
         assertThat(summary.killsDuringRoll)
                 .as("kills that landed during a segment roll")
+                .isPositive();
+        assertThat(summary.killsDuringIndexWrite)
+                .as("kills that landed while the newest sealed segment's query index was not written yet")
                 .isPositive();
         assertThat(summary.killsDuringCursorWrite)
                 .as("kills that landed during a cursor write")
@@ -284,10 +302,87 @@ class CrashIT {
                 .as("event ids the sink received, against the journal")
                 .isEqualTo(journaled.keySet());
 
+        assertEveryJournaledEventIsFoundByEveryIndexedAttribute(dataDir, journal);
+
         summary.journaled = journaled.size();
         summary.seconds = (System.nanoTime() - started) / 1e9;
         System.out.println("CrashIT " + durability + ": " + summary);
         return summary;
+    }
+
+    /**
+     * Opens the journal the kills and the drain left and looks every event up by each attribute the query index
+     * keeps, once the index of every sealed segment is loaded or rebuilt: each lookup returns exactly the journaled
+     * events with that value, and reads only those lines (the index chose them).
+     */
+    private static void assertEveryJournaledEventIsFoundByEveryIndexedAttribute(Path dataDir, JournalScan scan)
+            throws IOException {
+        List<AuditEvent> events = scan.events();
+        JournalSettings settings = new JournalSettings(
+                dataDir,
+                Durability.GROUP,
+                FSYNC_INTERVAL,
+                CrashChild.SEGMENT_BYTES,
+                Duration.ofDays(1),
+                1L << 40,
+                1 << 20,
+                true);
+        try (DiskJournal journal = new DiskJournal(settings, java.time.Clock.systemUTC(), new Warnings())) {
+            journal.start(Thread::new);
+            QueryIndex index = java.util.Objects.requireNonNull(journal.queryIndex());
+            List<Segment> sealed =
+                    journal.segments().subList(0, journal.segments().size() - 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sealed.stream().allMatch(index::indexed));
+            JournalLookup lookup = new JournalLookup(journal, java.time.Clock.systemUTC(), Duration.ofDays(1));
+            Instant start = Instant.now().minus(Duration.ofHours(6));
+
+            Map<Condition, List<String>> expected = new java.util.LinkedHashMap<>();
+            List<String> ids = new ArrayList<>();
+            for (AuditEvent e : events) {
+                ids.add(e.eventId());
+                for (Attribute attribute : Attribute.values()) {
+                    if (attribute == Attribute.EVENT_ID) {
+                        continue;
+                    }
+                    for (String value : attribute.valuesOf(e)) {
+                        expected.computeIfAbsent(Condition.is(attribute, value), c -> new ArrayList<>())
+                                .add(e.eventId());
+                    }
+                }
+            }
+            for (int i = 0; i < ids.size(); i += 500) {
+                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+                expected.put(Condition.anyOf(Attribute.EVENT_ID, chunk), chunk);
+            }
+            assertThat(expected.keySet().stream().map(Condition::attribute).distinct())
+                    .as("attributes with values in the crash events")
+                    .hasSize(Attribute.values().length);
+
+            long scannedBefore = journal.linesScanned();
+            long want = 0;
+            long pages = 0;
+            for (Map.Entry<Condition, List<String>> e : expected.entrySet()) {
+                LookupQuery query = LookupQuery.builder()
+                        .where(e.getKey())
+                        .startTime(start)
+                        .order(LookupQuery.Order.OLDEST_FIRST)
+                        .maxResults(1000)
+                        .build();
+                List<String> found = new ArrayList<>();
+                LookupQuery page = query;
+                while (page != null) {
+                    LookupResult result = lookup.lookup(page);
+                    pages++;
+                    result.events().forEach(event -> found.add(event.eventId()));
+                    page = query.next(result);
+                }
+                assertThat(found).as("lookup %s", e.getKey()).isEqualTo(e.getValue());
+                want += e.getValue().size();
+            }
+            assertThat(journal.linesScanned() - scannedBefore)
+                    .as("lines read by the lookups, against the lines they returned")
+                    .isLessThanOrEqualTo(want + pages);
+        }
     }
 
     /** A condition on the files of a running child. */
@@ -490,6 +585,25 @@ class CrashIT {
         }
 
         /** Whether a roll is under way: it creates the next segment first and writes the previous one's index last. */
+        /** Whether the newest sealed segment has no query index yet: the indexer writes it, or is about to. */
+        boolean indexing() throws IOException {
+            List<Path> segments = segments();
+            return segments.size() >= 2
+                    && !Files.exists(segments.get(segments.size() - 2)
+                            .resolveSibling(segments.get(segments.size() - 2).getFileName() + SegmentIndex.SUFFIX));
+        }
+
+        /** Every event of the journal, in position order (after a clean close). */
+        List<AuditEvent> events() throws IOException {
+            List<AuditEvent> events = new ArrayList<>();
+            for (Path segment : segments()) {
+                for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+                    events.add(AuditEvent.fromJson(line));
+                }
+            }
+            return events;
+        }
+
         boolean rolling() throws IOException {
             return rolling(segments());
         }
@@ -584,6 +698,7 @@ class CrashIT {
         int kills;
         int killsDuringRoll;
         int killsDuringCursorWrite;
+        int killsDuringIndexWrite;
         long acked;
         final Set<String> ackedIds = new HashSet<>();
         final List<Lost> lost = new ArrayList<>();
@@ -607,13 +722,15 @@ class CrashIT {
         @Override
         public String toString() {
             return String.format(
-                    "%d kills (%d during a segment roll, %d during a cursor write), %d events acknowledged, %d lost"
+                    "%d kills (%d during a segment roll, %d during a cursor write, %d before a query index was written),"
+                            + " %d events acknowledged, %d lost"
                             + " (acknowledged at most %d ms before its kill), %d torn bytes seen at kills and %d cut at restarts,"
                             + " %d events journaled, %d delivered in %d batch files (%d duplicates, %d batches"
                             + " interrupted), %.1f s",
                     kills,
                     killsDuringRoll,
                     killsDuringCursorWrite,
+                    killsDuringIndexWrite,
                     acked,
                     lost.size(),
                     maxLostAckAge(),
