@@ -550,8 +550,8 @@ class LookupIT {
     @Test
     @Order(5)
     void aNarrowWindowVisitsASmallFractionOfTheJournal() {
-        // a filter that matches nothing would visit the whole window: use an unknown event name
-        LookupQuery.Builder unknown = LookupQuery.builder().eventName("NoSuchEvent");
+        // a filter that matches nothing and that the query index cannot answer visits the whole window: free text
+        LookupQuery.Builder unknown = LookupQuery.builder().text("no-such-text-anywhere");
         Instant start = FIRST.plus(Duration.ofDays(5));
         Instant end = start.plus(Duration.ofHours(1));
 
@@ -581,6 +581,17 @@ class LookupIT {
                 narrow, inWindow, 100.0 * narrow / EVENTS, EVENTS, full);
         assertThat(full).isEqualTo(EVENTS);
         assertThat(narrow).isGreaterThanOrEqualTo(inWindow).isLessThan(EVENTS / 50);
+
+        // an event name no event has: the query index says so without reading a line
+        scanned = actionTrail.linesScannedByLookups();
+        assertThat(actionTrail
+                        .lookup(LookupQuery.builder()
+                                .eventName("NoSuchEvent")
+                                .startTime(FIRST.minus(Duration.ofDays(1)))
+                                .build())
+                        .events())
+                .isEmpty();
+        assertThat(actionTrail.linesScannedByLookups() - scanned).isLessThan(EVENTS / 50);
 
         // the same narrow window with filters still gets the oracle's answer
         for (int q = 0; q < 20; q++) {
