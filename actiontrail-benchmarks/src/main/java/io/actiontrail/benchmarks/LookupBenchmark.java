@@ -109,6 +109,7 @@ public class LookupBenchmark {
             Thread.sleep(100);
         }
         double waitSeconds = (System.nanoTime() - waiting) / 1e9;
+        long rebuilt = actionTrail.journalStatus().indexRebuilds();
         Map<String, Long> bytes = QueryData.bytesBySuffix(dir);
         long total = bytes.values().stream().mapToLong(Long::longValue).sum();
         long segments = bytes.getOrDefault(".jsonl", 0L);
@@ -119,15 +120,16 @@ public class LookupBenchmark {
                 String.format(
                         Locale.ROOT,
                         "journaled %,d events in %.1f s (%,.0f events/s, one thread recording), closed in %.1f s,"
-                                + " reopened in %.1f s, index files complete %.1f s later; on disk %.1f MB: segments"
-                                + " (.jsonl) %.1f MB, index (%s) %.1f MB = %.1f %% of the %.1f MB of segments it"
-                                + " covers; by suffix: %s",
+                                + " reopened in %.1f s, index files complete %.1f s later (%d rebuilt at open); on"
+                                + " disk %.1f MB: segments (.jsonl) %.1f MB, index (%s) %.1f MB = %.1f %% of the %.1f"
+                                + " MB of segments it covers; by suffix: %s",
                         journaled,
                         seconds,
                         journaled / seconds,
                         closeSeconds,
                         reopenSeconds,
                         waitSeconds,
+                        rebuilt,
                         total / 1e6,
                         segments / 1e6,
                         INDEX_SUFFIX,
