@@ -65,6 +65,9 @@ import org.junit.jupiter.api.Test;
  * system clock. Each test calls {@link #createStore} once; the store must hold exactly those events.
  *
  * <p>Not thread-safe: JUnit uses each instance from one thread at a time.
+ *
+ * <p>Over 500 lines on purpose: a contract kit is one class that a store's test extends; every test it holds is one
+ * more promise each store is held to.
  */
 public abstract class EventStoreContract {
 

@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * is scanned, so a missing or damaged index costs speed, never an answer. An aggregation counts from the index alone
  * when the index answers its conditions exactly (no free text, values without unpaired surrogates), else from the
  * lines. Thread-safe: queries hold the segments' read lock, then an {@link IndexBuilder}'s monitor.
+ *
+ * <p>Over 500 lines on purpose: the indexer thread, the lookups and the aggregations share the map of usable segment
+ * indexes and its rules (which file may be read, when one is dropped and rebuilt); the file format is in
+ * {@link SegmentIndex} and the active segment's index in {@link IndexBuilder}.
  */
 final class QueryIndex implements AutoCloseable {
 

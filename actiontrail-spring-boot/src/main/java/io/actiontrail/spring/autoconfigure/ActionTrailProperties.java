@@ -19,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * {@link io.actiontrail.ActionTrail.Builder}.
  *
  * <p>Not thread-safe: bound once at start-up, then only read.
+ *
+ * <p>Over 500 lines on purpose: one class per prefix is what Spring Boot binds and documents; the nested classes are the
+ * {@code actiontrail.capture}, {@code .health}, {@code .console}, trail and sink groups.
  */
 @ConfigurationProperties("actiontrail")
 public final class ActionTrailProperties {

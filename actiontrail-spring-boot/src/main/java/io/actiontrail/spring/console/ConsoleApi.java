@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * {@code GetEventCounts}, {@code DescribeTrails}, {@code ExportEvents}: a read, through the console — so that reading
  * the trail leaves a trail. A caller's tenant, when a {@link ConsoleTenantResolver} is present, restricts every read.
  * Only {@code GET} (and {@code POST} for {@code LookupEvents}): nothing here changes state. Thread-safe.
+ *
+ * <p>Over 500 lines on purpose: each endpoint is a few lines of parameters and JSON around one store call, and all of
+ * them share the tenant scoping, the error answers and the audit of the call, which are the parts that must not
+ * drift apart; the formats it writes are in {@link CsvRows} and {@link LookupAttributes}.
  */
 final class ConsoleApi {
 

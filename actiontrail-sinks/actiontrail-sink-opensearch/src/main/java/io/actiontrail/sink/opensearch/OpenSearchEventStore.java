@@ -80,6 +80,9 @@ import org.jspecify.annotations.Nullable;
  * that this store did not issue for the same filters and order throws {@link IllegalArgumentException}.
  *
  * <p>Thread-safe.
+ *
+ * <p>Over 500 lines on purpose: the translation of every kind of condition, the page tokens and the aggregations all
+ * follow the journal's semantics field by field, and are easier to check against it side by side in one class.
  */
 public final class OpenSearchEventStore implements EventStore {
 
