@@ -205,17 +205,9 @@ public final class MemoryJournal extends AbstractJournal {
         lock.lock();
         try {
             for (long pos = Math.min(before, nextSeq) - 1; pos >= firstSeq; pos--) {
-                Entry entry = get(pos);
-                if (entry == null) {
-                    continue;
-                }
-                long time = entry.record.eventTime().toEpochMilli();
-                if (time < fromMillis || time >= toMillis) {
-                    continue;
-                }
-                byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
-                visited++;
-                if (!visitor.visit(pos, json, 0, json.length)) {
+                int seen = visit(pos, fromMillis, toMillis, visitor);
+                visited += Math.abs(seen);
+                if (seen < 0) {
                     return;
                 }
             }
@@ -232,17 +224,9 @@ public final class MemoryJournal extends AbstractJournal {
         try {
             long end = Math.min(before, nextSeq);
             for (long pos = Math.max(from, firstSeq); pos < end; pos++) {
-                Entry entry = get(pos);
-                if (entry == null) {
-                    continue;
-                }
-                long time = entry.record.eventTime().toEpochMilli();
-                if (time < fromMillis || time >= toMillis) {
-                    continue;
-                }
-                byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
-                visited++;
-                if (!visitor.visit(pos, json, 0, json.length)) {
+                int seen = visit(pos, fromMillis, toMillis, visitor);
+                visited += Math.abs(seen);
+                if (seen < 0) {
                     return;
                 }
             }
@@ -250,6 +234,23 @@ public final class MemoryJournal extends AbstractJournal {
             lock.unlock();
             countScanned(visited);
         }
+    }
+
+    /**
+     * Hands the entry at {@code pos} to the visitor if its time is in range, holding the lock. Returns 0 when the entry
+     * was not visited, 1 when it was, -1 when it was and the visitor wants no more.
+     */
+    private int visit(long pos, long fromMillis, long toMillis, LineVisitor visitor) {
+        Entry entry = get(pos);
+        if (entry == null) {
+            return 0;
+        }
+        long time = entry.record.eventTime().toEpochMilli();
+        if (time < fromMillis || time >= toMillis) {
+            return 0;
+        }
+        byte[] json = entry.record.json().getBytes(StandardCharsets.UTF_8);
+        return visitor.visit(pos, json, 0, json.length) ? 1 : -1;
     }
 
     @Override
