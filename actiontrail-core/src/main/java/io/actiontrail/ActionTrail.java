@@ -1,6 +1,11 @@
 package io.actiontrail;
 
 import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.integrity.InclusionProof;
+import io.actiontrail.integrity.Integrity;
+import io.actiontrail.integrity.IntegrityStatus;
+import io.actiontrail.integrity.VerificationReport;
+import io.actiontrail.integrity.VerifierKey;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.capture.AuditingHandler;
 import io.actiontrail.internal.capture.CallCapture;
@@ -10,6 +15,8 @@ import io.actiontrail.internal.capture.Snapshotter;
 import io.actiontrail.internal.codec.EventEncoder;
 import io.actiontrail.internal.codec.Redaction;
 import io.actiontrail.internal.delivery.Pipeline;
+import io.actiontrail.internal.integrity.IntegrityLog;
+import io.actiontrail.internal.integrity.JournalVerifier;
 import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.query.Aggregation;
 import io.actiontrail.query.AggregationResult;
@@ -18,6 +25,8 @@ import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -104,7 +113,12 @@ public final class ActionTrail implements AutoCloseable {
                 Snapshotter.DEFAULT_MAX_NODES);
         this.shutdownTimeout = builder.shutdownTimeout;
         this.pipeline = new Pipeline(
-                builder.journalSettings(), List.copyOf(builder.trails.values()), clock, builder.listener, warnings);
+                builder.journalSettings(),
+                List.copyOf(builder.trails.values()),
+                builder.integrity,
+                clock,
+                builder.listener,
+                warnings);
         this.recorder = new EventRecorder(
                 new EventRecorder.Defaults(
                         serviceName,
@@ -246,6 +260,72 @@ public final class ActionTrail implements AutoCloseable {
         return pipeline.journalStatus();
     }
 
+    /**
+     * Returns the state of the journal's tamper evidence: the signing key's ID and fingerprint, how many entries the
+     * Merkle log holds and the latest signed checkpoint.
+     *
+     * @throws IllegalStateException if it was not configured ({@link Builder#integrity})
+     */
+    public IntegrityStatus integrityStatus() {
+        return integrityLog().status();
+    }
+
+    /**
+     * Returns the proof, in the C2SP tlog-proof form, that the event with this id is in the journal's Merkle log as
+     * a signed checkpoint commits to it; the proof carries the event's journal line, so the proof, the public key and
+     * the JDK verify it ({@link InclusionProof#verify}). An event recorded in the last moments is covered once the
+     * journal has fsynced it.
+     *
+     * @throws IllegalArgumentException if the journal holds no event with this id, or not yet durably
+     * @throws IllegalStateException if tamper evidence was not configured
+     */
+    public InclusionProof inclusionProof(String eventId) {
+        Objects.requireNonNull(eventId, "eventId");
+        IntegrityLog log = integrityLog();
+        long position = pipeline.positionOf(eventId);
+        if (position < 0) {
+            throw new IllegalArgumentException("the journal holds no event with id " + eventId);
+        }
+        return log.inclusionProof(position);
+    }
+
+    /**
+     * Returns the RFC 9162 consistency proof that the log's tree of {@code size1} entries is a prefix of its tree of
+     * {@code size2}: that nothing was changed or removed between two checkpoints.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= size1 <= size2 <=} the log's size
+     * @throws IllegalStateException if tamper evidence was not configured
+     */
+    public List<byte[]> consistencyProof(long size1, long size2) {
+        return integrityLog().consistencyProof(size1, size2);
+    }
+
+    /**
+     * Verifies a journal's data directory against its signed checkpoints, offline and read-only: every line against
+     * the Merkle tree the checkpoints commit to, every checkpoint's signature against the trusted keys, the heartbeat
+     * between checkpoints. Run it on a copy, or on the directory of a stopped or running instance.
+     *
+     * @param dataDir the journal's directory
+     * @param trustedKeys every key that signed checkpoints of this journal
+     * @param heartbeat the heartbeat interval the instance was configured with
+     * @throws UncheckedIOException if the directory cannot be read
+     */
+    public static VerificationReport verify(Path dataDir, Collection<VerifierKey> trustedKeys, Duration heartbeat) {
+        try {
+            return new JournalVerifier(dataDir, List.copyOf(trustedKeys), heartbeat).verify();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private IntegrityLog integrityLog() {
+        IntegrityLog log = pipeline.integrity();
+        if (log == null) {
+            throw new IllegalStateException("tamper evidence is not configured: ActionTrail.builder().integrity(...)");
+        }
+        return log;
+    }
+
     /** Returns how many journal lines lookups have visited since the start; for tests of the time index. */
     long linesScannedByLookups() {
         return pipeline.linesScannedByLookups();
@@ -356,6 +436,7 @@ public final class ActionTrail implements AutoCloseable {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private boolean shutdownHook = true;
         private boolean queryIndex = true;
+        private @Nullable Integrity integrity;
 
         private Builder() {}
 
@@ -554,6 +635,15 @@ public final class ActionTrail implements AutoCloseable {
         }
 
         /**
+         * Keeps tamper evidence for the journal: a Merkle log of every journaled line, with checkpoints signed by the
+         * given key, in {@code <dataDir>/integrity}. Requires a disk journal. Off by default.
+         */
+        public Builder integrity(Integrity integrity) {
+            this.integrity = Objects.requireNonNull(integrity, "integrity");
+            return this;
+        }
+
+        /**
          * Returns a started instance: the journal is opened and recovered (a torn last write is cut off), and every
          * trail's sinks resume from their persisted cursors.
          *
@@ -572,6 +662,10 @@ public final class ActionTrail implements AutoCloseable {
             if (routes > Pipeline.MAX_ROUTES) {
                 throw new IllegalStateException(
                         "at most " + Pipeline.MAX_ROUTES + " trail-sink pairs are supported: " + routes);
+            }
+            if (integrity != null && durability == Durability.MEMORY) {
+                throw new ConflictingSettingsException(
+                        "integrity", "tamper evidence needs a disk journal, not Durability.MEMORY");
             }
             if (maxDiskBytes < 4 * segmentBytes) {
                 throw new ConflictingSettingsException(

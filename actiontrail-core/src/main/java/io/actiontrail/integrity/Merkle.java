@@ -41,9 +41,27 @@ public final class Merkle {
         return d.digest();
     }
 
+    /**
+     * The hashes of a tree's perfect subtrees, where a tree is kept: {@code perfect(level, index)} is the root of the
+     * {@code 2^level} leaves from {@code index * 2^level} on, each of them present. The proofs below ask for no other.
+     */
+    @FunctionalInterface
+    public interface Subtrees {
+        /** Returns the root of leaves {@code [index << level, (index + 1) << level)}. */
+        byte[] perfect(int level, long index);
+    }
+
     /** Returns the root of the tree whose leaves have these hashes, in order. */
     public static byte[] root(List<byte[]> leafHashes) {
-        return leafHashes.isEmpty() ? emptyRoot() : subtree(leafHashes, 0, leafHashes.size());
+        return root(leafHashes.size(), of(leafHashes));
+    }
+
+    /** Returns the root of the first {@code size} leaves of a kept tree. */
+    public static byte[] root(long size, Subtrees tree) {
+        if (size < 0) {
+            throw new IllegalArgumentException("a tree size is not negative: " + size);
+        }
+        return size == 0 ? emptyRoot() : subtree(tree, 0, size);
     }
 
     /**
@@ -53,12 +71,20 @@ public final class Merkle {
      * @throws IllegalArgumentException if {@code index} is not a leaf of the tree
      */
     public static List<byte[]> inclusionProof(int index, List<byte[]> leafHashes) {
-        if (index < 0 || index >= leafHashes.size()) {
-            throw new IllegalArgumentException(
-                    "leaf " + index + " is not in a tree of " + leafHashes.size() + " leaves");
+        return inclusionProof(index, leafHashes.size(), of(leafHashes));
+    }
+
+    /**
+     * Returns the audit path of leaf {@code index} in the tree of the first {@code size} leaves of a kept tree.
+     *
+     * @throws IllegalArgumentException if {@code index} is not a leaf of that tree
+     */
+    public static List<byte[]> inclusionProof(long index, long size, Subtrees tree) {
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("leaf " + index + " is not in a tree of " + size + " leaves");
         }
         List<byte[]> path = new ArrayList<>();
-        path(index, leafHashes, 0, leafHashes.size(), path);
+        path(index, tree, 0, size, path);
         return path;
     }
 
@@ -68,13 +94,43 @@ public final class Merkle {
      * @throws IllegalArgumentException if {@code size1} is not between 1 and the number of leaves
      */
     public static List<byte[]> consistencyProof(int size1, List<byte[]> leafHashes) {
-        if (size1 < 1 || size1 > leafHashes.size()) {
+        return consistencyProof(size1, leafHashes.size(), of(leafHashes));
+    }
+
+    /**
+     * Returns the proof that the tree of the first {@code size1} leaves of a kept tree is a prefix of the tree of its
+     * first {@code size2}.
+     *
+     * @throws IllegalArgumentException if {@code size1} is not between 1 and {@code size2}
+     */
+    public static List<byte[]> consistencyProof(long size1, long size2, Subtrees tree) {
+        if (size1 < 1 || size1 > size2) {
             throw new IllegalArgumentException(
-                    "no consistency proof from a tree of " + size1 + " leaves to one of " + leafHashes.size());
+                    "no consistency proof from a tree of " + size1 + " leaves to one of " + size2);
         }
         List<byte[]> proof = new ArrayList<>();
-        subproof(size1, leafHashes, 0, leafHashes.size(), true, proof);
+        subproof(size1, tree, 0, size2, true, proof);
         return proof;
+    }
+
+    /** The perfect subtrees of a list of leaf hashes, each computed when asked. */
+    private static Subtrees of(List<byte[]> leafHashes) {
+        List<byte[]> leaves = List.copyOf(leafHashes);
+        return new Subtrees() {
+            @Override
+            public byte[] perfect(int level, long index) {
+                long from = index << level;
+                return hashLeaves(leaves, (int) from, (int) (from + (1L << level)));
+            }
+        };
+    }
+
+    private static byte[] hashLeaves(List<byte[]> leaves, int from, int to) {
+        if (to - from == 1) {
+            return leaves.get(from).clone();
+        }
+        int half = (to - from) / 2;
+        return nodeHash(hashLeaves(leaves, from, from + half), hashLeaves(leaves, from + half, to));
     }
 
     /**
@@ -215,54 +271,58 @@ public final class Merkle {
 
     // ---------------------------------------------------------------- RFC 6962, section 2.1
 
-    /** MTH(D[from, to)), for {@code to > from}. */
-    private static byte[] subtree(List<byte[]> leaves, int from, int to) {
-        int n = to - from;
-        if (n == 1) {
-            return leaves.get(from).clone();
+    /**
+     * MTH(D[from, to)), for {@code to > from}. In the RFC's recursion {@code from} is a multiple of the largest power
+     * of two not above {@code to - from}, so a range of a power-of-two size is a perfect subtree.
+     */
+    private static byte[] subtree(Subtrees tree, long from, long to) {
+        long n = to - from;
+        if (Long.bitCount(n) == 1) {
+            int level = Long.numberOfTrailingZeros(n);
+            return tree.perfect(level, from >>> level).clone();
         }
-        int k = largestPowerOfTwoBelow(n);
-        return nodeHash(subtree(leaves, from, from + k), subtree(leaves, from + k, to));
+        long k = largestPowerOfTwoBelow(n);
+        return nodeHash(subtree(tree, from, from + k), subtree(tree, from + k, to));
     }
 
     /** PATH(m, D[from, to)), appended to {@code out}. */
-    private static void path(int m, List<byte[]> leaves, int from, int to, List<byte[]> out) {
-        int n = to - from;
+    private static void path(long m, Subtrees tree, long from, long to, List<byte[]> out) {
+        long n = to - from;
         if (n == 1) {
             return;
         }
-        int k = largestPowerOfTwoBelow(n);
+        long k = largestPowerOfTwoBelow(n);
         if (m < k) {
-            path(m, leaves, from, from + k, out);
-            out.add(subtree(leaves, from + k, to));
+            path(m, tree, from, from + k, out);
+            out.add(subtree(tree, from + k, to));
         } else {
-            path(m - k, leaves, from + k, to, out);
-            out.add(subtree(leaves, from, from + k));
+            path(m - k, tree, from + k, to, out);
+            out.add(subtree(tree, from, from + k));
         }
     }
 
     /** SUBPROOF(m, D[from, to), complete), appended to {@code out}. */
-    private static void subproof(int m, List<byte[]> leaves, int from, int to, boolean complete, List<byte[]> out) {
-        int n = to - from;
+    private static void subproof(long m, Subtrees tree, long from, long to, boolean complete, List<byte[]> out) {
+        long n = to - from;
         if (m == n) {
             if (!complete) {
-                out.add(subtree(leaves, from, to));
+                out.add(subtree(tree, from, to));
             }
             return;
         }
-        int k = largestPowerOfTwoBelow(n);
+        long k = largestPowerOfTwoBelow(n);
         if (m <= k) {
-            subproof(m, leaves, from, from + k, complete, out);
-            out.add(subtree(leaves, from + k, to));
+            subproof(m, tree, from, from + k, complete, out);
+            out.add(subtree(tree, from + k, to));
         } else {
-            subproof(m - k, leaves, from + k, to, false, out);
-            out.add(subtree(leaves, from, from + k));
+            subproof(m - k, tree, from + k, to, false, out);
+            out.add(subtree(tree, from, from + k));
         }
     }
 
     /** The largest power of two strictly below {@code n}, for {@code n > 1}. */
-    static int largestPowerOfTwoBelow(int n) {
-        return Integer.highestOneBit(n - 1);
+    static long largestPowerOfTwoBelow(long n) {
+        return Long.highestOneBit(n - 1);
     }
 
     private static MessageDigest sha256() {

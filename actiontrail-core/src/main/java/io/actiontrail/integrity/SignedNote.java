@@ -108,6 +108,19 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     }
 
     /**
+     * Signs {@code text} with a {@link CheckpointSigner}.
+     *
+     * @throws IllegalArgumentException if the text is not valid note text
+     * @throws IllegalStateException if the signer cannot sign
+     */
+    public static SignedNote sign(String text, CheckpointSigner signer) {
+        checkText(text);
+        VerifierKey key = signer.verifierKey();
+        byte[] signature = signer.sign(text.getBytes(StandardCharsets.UTF_8));
+        return new SignedNote(text, List.of(new NoteSignature(key.name(), key.keyId(), signature)));
+    }
+
+    /**
      * Parses a signed note.
      *
      * @throws IllegalArgumentException if it is not one (no blank line before the signatures, a bad signature line,

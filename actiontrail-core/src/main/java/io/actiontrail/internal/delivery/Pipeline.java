@@ -6,9 +6,11 @@ import io.actiontrail.Durability;
 import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
 import io.actiontrail.JournalStatus;
+import io.actiontrail.integrity.Integrity;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.codec.LineFields;
+import io.actiontrail.internal.integrity.IntegrityLog;
 import io.actiontrail.internal.journal.DiskJournal;
 import io.actiontrail.internal.journal.Journal;
 import io.actiontrail.internal.journal.JournalAggregation;
@@ -17,8 +19,10 @@ import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.internal.journal.MemoryJournal;
 import io.actiontrail.query.Aggregation;
 import io.actiontrail.query.AggregationResult;
+import io.actiontrail.query.Attribute;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
+import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.trail.StartPosition;
 import io.actiontrail.trail.Trail;
@@ -61,6 +65,7 @@ public final class Pipeline implements ShipperHost {
     private final JournalSettings settings;
     private final Journal journal;
     private final CursorStore cursors;
+    private final @Nullable IntegrityLog integrity;
     private final Map<String, TrailState> trails = new LinkedHashMap<>();
     private final List<Shipper> shippers = new ArrayList<>();
     private final Shipper[] byBit;
@@ -119,6 +124,7 @@ public final class Pipeline implements ShipperHost {
     public Pipeline(
             JournalSettings settings,
             List<Trail> trailList,
+            @Nullable Integrity integritySettings,
             Clock clock,
             DeliveryListener listener,
             Warnings warnings) {
@@ -164,6 +170,9 @@ public final class Pipeline implements ShipperHost {
         this.byBit = bits.toArray(new Shipper[0]);
         try {
             place();
+            this.integrity = integritySettings == null
+                    ? null
+                    : new IntegrityLog(journal, settings.dataDir(), integritySettings, clock, warnings);
         } catch (RuntimeException e) {
             journal.close();
             throw e;
@@ -238,6 +247,9 @@ public final class Pipeline implements ShipperHost {
 
     public void start(ThreadFactory threadFactory) {
         journal.start(threadFactory);
+        if (integrity != null) {
+            integrity.start(threadFactory);
+        }
         for (Shipper shipper : shippers) {
             Thread thread = threadFactory.newThread(shipper);
             if (thread == null) {
@@ -400,6 +412,42 @@ public final class Pipeline implements ShipperHost {
         return new JournalAggregation(journal, clock, settings.retention()).aggregate(aggregation);
     }
 
+    /** Returns the journal's Merkle log, or {@code null} without tamper evidence. */
+    public @Nullable IntegrityLog integrity() {
+        return integrity;
+    }
+
+    /** Returns the journal position of the event with this id, newest first, or -1 if the journal holds none. */
+    public long positionOf(String eventId) {
+        try {
+            journal.awaitHead(journal.nextSeq(), LOOKUP_WRITE_WAIT_NANOS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LookupQuery query = LookupQuery.builder()
+                .startTime(Instant.EPOCH)
+                .endTime(Instant.parse("9999-12-31T00:00:00Z"))
+                .is(Attribute.EVENT_ID, eventId)
+                .build();
+        long[] found = {-1};
+        journal.lookup(
+                journal.firstSeq(),
+                journal.nextSeq(),
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                query,
+                true,
+                (seq, utf8, offset, length) -> {
+                    AuditRecord record = LineFields.record(utf8, offset, length);
+                    if (record != null && record.eventId().equals(eventId)) {
+                        found[0] = seq;
+                        return false;
+                    }
+                    return true;
+                });
+        return found[0];
+    }
+
     /** Returns how many journal lines lookups have visited; for tests of the time index. */
     public long linesScannedByLookups() {
         return journal.linesScanned();
@@ -531,6 +579,14 @@ public final class Pipeline implements ShipperHost {
                         DeliveryListener.Dropped.SHUTDOWN,
                         "not delivered before shutdown; the in-memory journal does not outlive the process");
             }
+        }
+        if (integrity != null) {
+            // the log's last checkpoint covers every event: the writer fsyncs what it holds, the log hashes it
+            long end = journal.nextSeq();
+            if (end > journal.firstSeq()) {
+                journal.awaitDurable(end - 1);
+            }
+            integrity.close();
         }
         journal.close();
         for (AuditSink sink : sinkLocks.keySet()) {

@@ -174,6 +174,11 @@ public final class DiskJournal extends AbstractJournal {
     }
 
     @Override
+    public long durableSeq() {
+        return writer.durableSeq();
+    }
+
+    @Override
     public Read read(Reader reader, int maxEvents, long maxBytes, List<Entry> out) {
         return this.reader.read(reader, maxEvents, maxBytes, out);
     }

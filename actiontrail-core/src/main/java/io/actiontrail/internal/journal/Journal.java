@@ -116,6 +116,14 @@ public interface Journal extends AutoCloseable {
     long nextSeq();
 
     /**
+     * Returns the position after the last event a crash of the machine cannot take back (fsynced). This default, for
+     * a journal that does not outlive the process, is {@link #nextSeq()}.
+     */
+    default long durableSeq() {
+        return nextSeq();
+    }
+
+    /**
      * Reads the entries routed to {@code reader} from its read position on, up to {@code maxEvents} and
      * {@code maxBytes} more, into {@code out}, and moves the reader's position past what was read. An entry larger
      * than {@code maxBytes} is read only into an empty {@code out}, so that it travels alone. Never waits for

@@ -314,6 +314,16 @@ final class JournalWriter {
         }
     }
 
+    /** The position after the last event fsynced. */
+    long durableSeq() {
+        appendLock.lock();
+        try {
+            return durableSeq;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     long nextSeq() {
         appendLock.lock();
         try {

@@ -1,0 +1,19 @@
+package io.actiontrail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Lends the package's {@link MutableClock} to tests in other packages. */
+public final class MutableClockAccess {
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public void advance(Duration duration) {
+        clock.advance(duration);
+    }
+}
