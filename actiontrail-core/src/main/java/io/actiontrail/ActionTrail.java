@@ -18,11 +18,13 @@ import io.actiontrail.internal.delivery.Pipeline;
 import io.actiontrail.internal.integrity.IntegrityLog;
 import io.actiontrail.internal.integrity.JournalVerifier;
 import io.actiontrail.internal.journal.JournalSettings;
+import io.actiontrail.internal.journal.ReadOnlyStore;
 import io.actiontrail.query.Aggregation;
 import io.actiontrail.query.AggregationResult;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
+import io.actiontrail.query.ReadOnlyJournal;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
 import java.io.IOException;
@@ -253,6 +255,20 @@ public final class ActionTrail implements AutoCloseable {
      */
     public EventStore eventStore() {
         return eventStore;
+    }
+
+    /**
+     * Opens the journal another process keeps in {@code dataDir} (see {@link Builder#dataDir}) read-only, to look its
+     * events up, count them and follow what it appends: that process may still be running on this host, or the
+     * directory may be a copy from another host. Nothing in the directory is written, locked or deleted; see
+     * {@link ReadOnlyJournal}. Lookups without a start time cover the last 7 days as usual; no retention limits them.
+     * Close it to release its files.
+     *
+     * @throws IllegalArgumentException if {@code dataDir} is not a directory or holds no journal
+     * @throws java.io.UncheckedIOException if the directory cannot be read
+     */
+    public static ReadOnlyJournal openReadOnly(Path dataDir) {
+        return ReadOnlyStore.open(dataDir, Clock.systemUTC());
     }
 
     /** Returns the state of the local journal: its size, and whether it is degraded (disk full or failing). */

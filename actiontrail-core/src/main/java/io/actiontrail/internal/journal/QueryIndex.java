@@ -103,6 +103,19 @@ final class QueryIndex implements AutoCloseable {
         return sealed.containsKey(segment);
     }
 
+    /**
+     * Loads the index file of a sealed segment if it is valid, for a journal opened read-only: writes, deletes and
+     * queues nothing. Returns whether it was loaded; a segment without one is scanned.
+     */
+    boolean load(Segment segment) {
+        SegmentIndex index = SegmentIndex.load(segment);
+        if (index == null) {
+            return false;
+        }
+        sealed.put(segment, index);
+        return true;
+    }
+
     /** Starts the thread that writes sealed segments' indexes. */
     void start(ThreadFactory threadFactory) {
         Thread t = threadFactory.newThread(this::run);

@@ -8,6 +8,7 @@ import io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration;
 import io.actiontrail.spring.autoconfigure.ActionTrailProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,6 +37,9 @@ public final class ActionTrailConsoleAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ActionTrailConsoleAutoConfiguration.class);
 
+    /** The bean {@code ActionTrailAutoConfiguration} names the local journal's store by. */
+    private static final String JOURNAL_STORE = "actionTrailJournalEventStore";
+
     private static final String SECURITY = "org.springframework.security.core.context.SecurityContextHolder";
 
     /** Creates the configuration; called by Spring. */
@@ -48,6 +52,7 @@ public final class ActionTrailConsoleAutoConfiguration {
             ActionTrail actionTrail,
             ActionTrailProperties properties,
             ObjectProvider<EventStore> stores,
+            BeanFactory beans,
             ObjectProvider<ConsoleTenantResolver> tenants,
             ObjectProvider<AuditIdentityProvider> identities,
             ResourceLoader resources) {
@@ -83,14 +88,17 @@ public final class ActionTrailConsoleAutoConfiguration {
             }
             how = "for callers with the bearer token";
         }
-        EventStore local = actionTrail.eventStore();
+        // the journal's store bean, which a standalone server replaces with a directory opened read-only
+        EventStore local = beans.containsBean(JOURNAL_STORE)
+                ? beans.getBean(JOURNAL_STORE, EventStore.class)
+                : actionTrail.eventStore();
         EventStore fleet =
                 stores.orderedStream().filter(s -> s != local).findFirst().orElse(null);
         AuditIdentityProvider identity = () -> {
             AuditIdentityProvider provider = identities.getIfAvailable();
             return provider == null ? null : provider.currentIdentity();
         };
-        ConsoleApi api = new ConsoleApi(actionTrail, fleet, tenants.getIfAvailable(), identity);
+        ConsoleApi api = new ConsoleApi(actionTrail, local, fleet, tenants.getIfAvailable(), identity);
         String base = path + "/api";
         log.info(
                 "ActionTrail: API at {} {}{}{}",

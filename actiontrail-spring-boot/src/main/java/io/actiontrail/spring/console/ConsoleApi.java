@@ -57,16 +57,23 @@ final class ConsoleApi {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ActionTrail actionTrail;
+    private final EventStore local;
     private final @Nullable EventStore fleet;
     private final @Nullable ConsoleTenantResolver tenants;
     private final @Nullable AuditIdentityProvider identities;
 
+    /**
+     * {@code local} is what the API reads unless the caller asks for {@code store=fleet}: the application's journal,
+     * or another directory's journal opened read-only; {@code actionTrail} records the audit of each call.
+     */
     ConsoleApi(
             ActionTrail actionTrail,
+            EventStore local,
             @Nullable EventStore fleet,
             @Nullable ConsoleTenantResolver tenants,
             @Nullable AuditIdentityProvider identities) {
         this.actionTrail = actionTrail;
+        this.local = local;
         this.fleet = fleet;
         this.tenants = tenants;
         this.identities = identities;
@@ -168,7 +175,7 @@ final class ConsoleApi {
     private EventStore store(HttpServletRequest request) {
         String store = request.getParameter("store");
         if (store == null || store.equals("local")) {
-            return actionTrail.eventStore();
+            return local;
         }
         if (store.equals("fleet")) {
             EventStore shared = fleet;
