@@ -4,7 +4,7 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state of the journal's tamper evidence, for status pages and health checks.
+ * The state of the journal's tamper evidence, for status pages and health checks. Immutable and thread-safe.
  *
  * @param origin the log's origin line
  * @param keyName the signing key's name

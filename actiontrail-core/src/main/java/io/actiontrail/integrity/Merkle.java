@@ -44,6 +44,7 @@ public final class Merkle {
     /**
      * The hashes of a tree's perfect subtrees, where a tree is kept: {@code perfect(level, index)} is the root of the
      * {@code 2^level} leaves from {@code index * 2^level} on, each of them present. The proofs below ask for no other.
+     * Implementations are called from one thread at a time per proof; a shared one must be thread-safe.
      */
     @FunctionalInterface
     public interface Subtrees {

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What an offline verification found: every finding, and how much it checked. Verification passed when there is no
- * finding. Immutable.
+ * finding. Immutable and thread-safe.
  *
  * @param findings what does not hold, in the order found
  * @param entries how many journal lines were hashed and checked
@@ -47,6 +47,8 @@ public record VerificationReport(List<Finding> findings, long entries, long chec
     /**
      * One thing that does not hold.
      *
+     * Immutable and thread-safe.
+     *
      * @param kind what kind of tampering or damage it shows
      * @param position the log position it concerns, or -1
      * @param detail what was found, for a person
@@ -65,7 +67,7 @@ public record VerificationReport(List<Finding> findings, long entries, long chec
         }
     }
 
-    /** The kinds of findings. */
+    /** The kinds of findings. Immutable and thread-safe. */
     public enum Kind {
         /** An entry differs from the one the checkpoints commit to. */
         MODIFIED,

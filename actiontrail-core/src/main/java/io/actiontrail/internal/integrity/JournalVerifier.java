@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * was done where (a line changed, deleted, moved, the newest ones cut off). Keeps 64 bytes per entry in memory.
  *
  * <p>What it trusts: the keys given, nothing in the directory. The kept hashes serve only to locate a change once
- * they agree with the signed checkpoints themselves. Stateless; one instance per verification.
+ * they agree with the signed checkpoints themselves. Not thread-safe: one instance per verification, used by one
+ * thread at a time.
  */
 @InternalApi
 public final class JournalVerifier {
