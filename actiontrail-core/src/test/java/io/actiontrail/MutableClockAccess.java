@@ -7,7 +7,11 @@ import java.time.Instant;
 /** Lends the package's {@link MutableClock} to tests in other packages. */
 public final class MutableClockAccess {
 
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final MutableClock clock;
+
+    public MutableClockAccess(Instant start) {
+        this.clock = new MutableClock(start);
+    }
 
     public Clock clock() {
         return clock;

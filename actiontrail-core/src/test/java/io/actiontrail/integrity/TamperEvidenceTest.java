@@ -271,7 +271,8 @@ class TamperEvidenceTest {
     @Test
     void aRemovedHeartbeatIsFound() throws Exception {
         Path dir = root.resolve("heartbeat");
-        io.actiontrail.MutableClockAccess clock = new io.actiontrail.MutableClockAccess();
+        io.actiontrail.MutableClockAccess clock =
+                new io.actiontrail.MutableClockAccess(java.time.Instant.parse("2026-12-01T10:00:00Z"));
         for (int run = 0; run < 2; run++) {
             try (ActionTrail trail = ActionTrail.builder()
                     .serviceName("orders")

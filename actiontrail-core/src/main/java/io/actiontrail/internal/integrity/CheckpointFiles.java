@@ -123,7 +123,8 @@ final class CheckpointFiles implements AutoCloseable {
 
     /**
      * Reads every record of every day in {@code dir}, oldest day first; a record that cannot be read is returned with
-     * its damage, and ends the reading of its file.
+     * its damage, and ends the reading of its file, but for the newest file's last record, which a crash may have
+     * torn while it was appended.
      *
      * @throws IOException if the directory cannot be listed or a file read
      */
@@ -138,13 +139,16 @@ final class CheckpointFiles implements AutoCloseable {
         }
         List<Stored> out = new ArrayList<>();
         for (Path file : files) {
+            boolean newest = file.equals(files.get(files.size() - 1));
             byte[] bytes = Files.readAllBytes(file);
             String name = file.getFileName().toString();
             int at = 0;
             while (at < bytes.length) {
                 int end = next(bytes, at);
                 if (end < 0) {
-                    out.add(new Stored(name, null, "a damaged or torn record at byte " + at));
+                    if (!newest) {
+                        out.add(new Stored(name, null, "a damaged or torn record at byte " + at));
+                    } // else the record a crash tore while it was appended, cut at the next append
                     break;
                 }
                 int start = at;

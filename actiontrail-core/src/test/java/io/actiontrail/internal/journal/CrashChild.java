@@ -6,6 +6,8 @@ import io.actiontrail.Durability;
 import io.actiontrail.JournalStatus;
 import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.integrity.CheckpointSigner;
+import io.actiontrail.integrity.Integrity;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -52,6 +54,10 @@ final class CrashChild {
     static final String TRAIL = "t";
     static final String SINK = "files";
     static final String DELIVERED_DIR = "delivered";
+    /** When this file is next to the data directory, the journal keeps tamper evidence signed with its key. */
+    static final String SIGNING_KEY = "signing-key.der";
+
+    static final String ORIGIN = "crash-child.example/journal";
     static final int THREADS = 4;
     static final long SEGMENT_BYTES = 64 * 1024;
 
@@ -82,8 +88,15 @@ final class CrashChild {
     static ActionTrail open(Path dataDir, Durability durability, Duration fsyncInterval) throws IOException {
         Path delivered = dataDir.resolveSibling(DELIVERED_DIR);
         Files.createDirectories(delivered);
-        return ActionTrail.builder()
-                .serviceName("crash-child")
+        Path key = dataDir.resolveSibling(SIGNING_KEY);
+        ActionTrail.Builder builder = ActionTrail.builder();
+        if (Files.exists(key)) {
+            builder.integrity(Integrity.builder()
+                    .signer(CheckpointSigner.fromPkcs8(ORIGIN, key))
+                    .checkpointInterval(Duration.ofMillis(200))
+                    .build());
+        }
+        return builder.serviceName("crash-child")
                 .eventSource("crash-child")
                 .dataDir(dataDir)
                 .durability(durability)

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
+import io.actiontrail.integrity.VerificationReport;
+import io.actiontrail.integrity.VerifierKey;
 import io.actiontrail.internal.Files2;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.query.Attribute;
@@ -19,6 +21,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -162,6 +166,10 @@ class CrashIT {
         Random random = new Random(seed);
         Path dataDir = root.resolve("journal");
         Path delivered = root.resolve(CrashChild.DELIVERED_DIR);
+        // the journal keeps tamper evidence: after every kill, the log, its checkpoints and the journal must agree
+        KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.write(root.resolve(CrashChild.SIGNING_KEY), key.getPrivate().getEncoded());
+        VerifierKey verifierKey = VerifierKey.of(CrashChild.ORIGIN, key.getPublic());
         Path cursorTemp = dataDir.resolve("cursors")
                 .resolve(CrashChild.TRAIL + "~" + CrashChild.SINK + ".cursor" + Files2.TEMP_SUFFIX);
         JournalScan journal = new JournalScan(dataDir);
@@ -217,6 +225,11 @@ class CrashIT {
                 summary.killsDuringIndexWrite++;
             }
             summary.tornBytesAtKills += onDisk.tornTailBytes;
+            VerificationReport verified = ActionTrail.verify(dataDir, List.of(verifierKey), Duration.ofMinutes(1));
+            assertThat(verified.findings())
+                    .as("tamper evidence after kill %d: %s", summary.kills, verified.text())
+                    .isEmpty();
+            summary.verifiedEntries += verified.entries();
             assertThat(onDisk.duplicates).as("event ids journaled twice").isEmpty();
 
             List<Ack> acks = child.acks();
@@ -303,6 +316,12 @@ class CrashIT {
                 .isEqualTo(journaled.keySet());
 
         assertEveryJournaledEventIsFoundByEveryIndexedAttribute(dataDir, journal);
+
+        VerificationReport verified = ActionTrail.verify(dataDir, List.of(verifierKey), Duration.ofMinutes(1));
+        assertThat(verified.findings())
+                .as("tamper evidence after the drain: %s", verified.text())
+                .isEmpty();
+        assertThat(verified.entries()).as("entries verified after the drain").isEqualTo(journaled.size());
 
         summary.journaled = journaled.size();
         summary.seconds = (System.nanoTime() - started) / 1e9;
@@ -709,6 +728,7 @@ class CrashIT {
         long deliveredFiles;
         long duplicatesDelivered;
         long sinkTempFiles;
+        long verifiedEntries;
         double seconds;
 
         private long maxLostAckAge() {
@@ -726,7 +746,7 @@ class CrashIT {
                             + " %d events acknowledged, %d lost"
                             + " (acknowledged at most %d ms before its kill), %d torn bytes seen at kills and %d cut at restarts,"
                             + " %d events journaled, %d delivered in %d batch files (%d duplicates, %d batches"
-                            + " interrupted), %.1f s",
+                            + " interrupted), %d entries verified against signed checkpoints across the kills, %.1f s",
                     kills,
                     killsDuringRoll,
                     killsDuringCursorWrite,
@@ -741,6 +761,7 @@ class CrashIT {
                     deliveredFiles,
                     duplicatesDelivered,
                     sinkTempFiles,
+                    verifiedEntries,
                     seconds);
         }
     }
