@@ -20,4 +20,9 @@ public final class MutableClockAccess {
     public void advance(Duration duration) {
         clock.advance(duration);
     }
+
+    /** Applies the journal's retention now. */
+    public static void maintain(ActionTrail actionTrail) {
+        actionTrail.maintainJournal();
+    }
 }

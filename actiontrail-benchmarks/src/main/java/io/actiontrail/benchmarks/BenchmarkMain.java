@@ -26,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark with the {@code quick} (under 10 minutes on 2 cores) or {@code full} profile, then the
  * latency harness, and writes {@code results.md} and {@code notes.txt} to the output directory (system property
  * {@code actiontrail.bench.out}, default {@code benchmark-results}). A second argument, a regular expression, runs
- * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code web}, {@code fsync},
- * {@code lookup}, {@code latency}.
+ * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code web}, {@code integrity},
+ * {@code fsync}, {@code lookup}, {@code latency}.
  *
  * <p>Not thread-safe; run once per JVM.
  */
@@ -114,6 +114,10 @@ public final class BenchmarkMain {
         }
         if (groups.matcher("web").find()) {
             web(profile, notes, table);
+        }
+        if (groups.matcher("integrity").find()) {
+            rows(table, run(options(profile, notes, "IntegrityBenchmark\\.record", 1, true)));
+            rows(table, run(options(profile, notes, "IntegrityBenchmark\\.verify", 1, false)));
         }
         if (groups.matcher("fsync").find()) {
             rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));

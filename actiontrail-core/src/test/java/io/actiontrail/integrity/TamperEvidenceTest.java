@@ -297,6 +297,59 @@ class TamperEvidenceTest {
     }
 
     @Test
+    void retentionDeletesSegmentsAndEveryRemainingEntryStillVerifies() throws IOException {
+        Path dir = root.resolve("retention");
+        io.actiontrail.MutableClockAccess clock =
+                new io.actiontrail.MutableClockAccess(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        try (ActionTrail trail = ActionTrail.builder()
+                .serviceName("orders")
+                .shutdownHook(false)
+                .dataDir(dir)
+                .clock(clock.clock())
+                .segmentBytes(64 * 1024)
+                .retention(Duration.ofDays(1))
+                .integrity(Integrity.builder().signer(signer).origin(ORIGIN).build())
+                .build()) {
+            for (int i = 0; i < 1200; i++) {
+                if (i == 600) {
+                    // the first 600 written (the writer stamps a segment with the clock when it writes) two days ago
+                    org.awaitility.Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> trail.lookup(io.actiontrail.query.LookupQuery.builder()
+                                                    .startTime(clock.clock()
+                                                            .instant()
+                                                            .minusSeconds(60))
+                                                    .endTime(clock.clock()
+                                                            .instant()
+                                                            .plusSeconds(60))
+                                                    .is(io.actiontrail.query.Attribute.EVENT_ID, "r-599")
+                                                    .build())
+                                            .events()
+                                            .size()
+                                    == 1);
+                    clock.advance(Duration.ofDays(2));
+                }
+                trail.record(AuditEvent.builder("CreateOrder")
+                        .eventId("r-" + i)
+                        .eventTime(clock.clock().instant())
+                        .requestParameters(java.util.Map.of("note", "y".repeat(200)))
+                        .build());
+            }
+            assertThat(trail.flush(Duration.ofSeconds(10))).isTrue();
+            clock.advance(Duration.ofHours(1));
+            io.actiontrail.MutableClockAccess.maintain(trail);
+            assertThat(trail.journalStatus().firstPosition()).isPositive();
+            InclusionProof proof = trail.inclusionProof("r-1100");
+            InclusionProof.parse(proof.text()).verify(signer.verifierKey(), ORIGIN);
+        }
+        // the test's clock jumped two days in an instant, between heartbeats: the silence is allowed for here
+        VerificationReport report = ActionTrail.verify(dir, List.of(signer.verifierKey()), Duration.ofDays(3));
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.pruned()).isPositive();
+        assertThat(report.entries() + report.pruned()).isEqualTo(1200);
+    }
+
+    @Test
     void aRotatedKeyVerifiesWithBothKeysAndIsFoundWithTheOldOneAlone() throws IOException {
         Path dir = copy("rotated");
         try (ActionTrail trail = start(dir, other)) {

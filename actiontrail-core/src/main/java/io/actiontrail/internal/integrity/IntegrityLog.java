@@ -179,7 +179,7 @@ public final class IntegrityLog {
         lock.lock();
         try {
             while (!closed) {
-                step(false);
+                step(false, false);
                 wake.awaitNanos(POLL_NANOS);
             }
         } catch (InterruptedException e) {
@@ -189,8 +189,11 @@ public final class IntegrityLog {
         }
     }
 
-    /** Hashes what the journal fsynced since, and signs a checkpoint when one is due. Under the lock. */
-    private void step(boolean closing) {
+    /**
+     * Hashes what the journal fsynced since, and signs a checkpoint when one is due, or now if {@code force}; the last
+     * one, {@code closing}, marks a clean stop. Under the lock.
+     */
+    private void step(boolean force, boolean closing) {
         try {
             catchUp();
             long now = System.nanoTime();
@@ -200,7 +203,7 @@ public final class IntegrityLog {
                             && now - signedNanos
                                     >= settings.checkpointInterval().toNanos())
                     || now - signedNanos >= settings.heartbeatInterval().toNanos();
-            if (due || closing) {
+            if (due || force || closing) {
                 sign(closing);
                 signedNanos = now;
             }
@@ -274,13 +277,16 @@ public final class IntegrityLog {
      * @throws IllegalArgumentException if the position is not in the log, or its line is no longer held
      */
     public InclusionProof inclusionProof(long position) {
+        if (position >= firstPosition + latestSizeNow()) {
+            journal.awaitDurable(position); // an event recorded a moment ago: at most the fsync interval
+        }
         lock.lock();
         try {
             if (position < firstPosition || position >= journal.nextSeq()) {
                 throw new IllegalArgumentException("journal position " + position + " is not in the integrity log");
             }
             if (position - firstPosition >= latestSize) {
-                step(true);
+                step(true, false);
             }
             SignedNote note = latest;
             if (note == null || position - firstPosition >= latestSize) {
@@ -297,6 +303,15 @@ public final class IntegrityLog {
             }
             long index = position - firstPosition;
             return new InclusionProof(index, Merkle.inclusionProof(index, latestSize, store), note, line[0]);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long latestSizeNow() {
+        lock.lock();
+        try {
+            return latestSize;
         } finally {
             lock.unlock();
         }
@@ -371,7 +386,7 @@ public final class IntegrityLog {
         }
         lock.lock();
         try {
-            step(true);
+            step(true, true);
         } finally {
             lock.unlock();
             closeFiles();
