@@ -13,7 +13,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * An application with the ActionTrail API enabled behind HTTP basic: {@code auditor} holds the API's authority,
+ * An application with the ActionTrail API and console enabled behind HTTP basic and a login form (the browser's sign-in
+ * for the console): {@code auditor} holds the API's authority,
  * {@code bob} does not, and {@code auditor-t1} / {@code auditor-t2} are auditors of one tenant each (the tenant
  * resolver, on with {@code test.tenants=true}, reads the tenant from the user name).
  */
@@ -47,6 +48,7 @@ public class ConsoleApp {
     SecurityFilterChain security(HttpSecurity http) throws Exception {
         return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .httpBasic(Customizer.withDefaults())
+                .formLogin(Customizer.withDefaults())
                 .csrf(csrf -> csrf.disable())
                 .build();
     }
