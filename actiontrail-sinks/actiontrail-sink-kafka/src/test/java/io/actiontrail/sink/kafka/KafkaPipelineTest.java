@@ -134,6 +134,7 @@ final class KafkaPipelineTest {
                 assertThat(status.retries()).isPositive();
                 assertThat(status.pending()).isPositive();
                 assertThat(status.latestDeliveryError()).contains("not acknowledged by topic '" + topic + "'");
+                assertThat(status.latestDeliveryErrorCode()).isEqualTo("REQUEST_TIMED_OUT");
             });
             assertThat(status(trail).dropped())
                     .as("dropped while the broker is down")
