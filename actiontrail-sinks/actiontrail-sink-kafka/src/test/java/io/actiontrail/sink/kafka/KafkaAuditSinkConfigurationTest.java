@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.DeliveryException;
 import java.time.Duration;
@@ -153,9 +154,16 @@ final class KafkaAuditSinkConfigurationTest {
         for (String topic : List.of("", ".", "..", "has space", "ü", "x".repeat(250))) {
             assertThatThrownBy(() -> KafkaAuditSink.builder(SERVERS, topic))
                     .as(topic)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.setting())
+                            .isEqualTo("topic"))
                     .hasMessageContaining("topic must be");
         }
+        assertThatThrownBy(() -> KafkaAuditSink.builder("kafka", "audit"))
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.setting())
+                        .isEqualTo("bootstrapServers"));
+        assertThatThrownBy(() -> KafkaAuditSink.builder(SERVERS, "audit").property("acks", "0"))
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.setting())
+                        .isEqualTo("properties"));
         KafkaAuditSink.Builder b = KafkaAuditSink.builder(SERVERS, "audit");
         assertThatThrownBy(() -> b.deliveryTimeout(Duration.ofMillis(999)))
                 .isInstanceOf(IllegalArgumentException.class)
