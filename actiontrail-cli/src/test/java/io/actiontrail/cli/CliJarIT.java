@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
+import io.actiontrail.query.ReadOnlyJournal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -155,6 +156,85 @@ class CliJarIT {
         assertThat(export.err()).contains("Exported " + events + " events to ");
 
         assertThat(Journals.listing(dataDir)).isEqualTo(before);
+    }
+
+    /**
+     * The operating system's own check: the jar runs as a user who may read the directory but not write to it (as
+     * root, which these tests may run as, it switches to {@code nobody} with util-linux's {@code setpriv}), over a copy
+     * of the running service's journal; any write, lock or delete it tried would fail.
+     */
+    @Test
+    void readsACopyItCannotWriteToAsAnotherUser() throws Exception {
+        Path shared = work.resolve("shared");
+        Path copy = shared.resolve("journal");
+        Files.createDirectories(copy);
+        try (java.util.stream.Stream<Path> files = Files.list(dataDir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+        }
+        Path jar = Files.copy(jar(), shared.resolve("actiontrail.jar"));
+        for (Path p : List.of(work, shared, copy)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(copy)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(
+                        file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            }
+        }
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Map<String, String> before = Journals.listing(copy);
+        List<String> asReader = new ArrayList<>();
+        if (System.getProperty("user.name").equals("root")) {
+            asReader.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        try {
+            // the set-up is real: this user cannot create a file there
+            List<String> touch = new ArrayList<>(asReader);
+            touch.addAll(List.of("touch", copy.resolve("probe").toString()));
+            Process probe = new ProcessBuilder(touch).redirectErrorStream(true).start();
+            assertThat(probe.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(probe.exitValue()).as("touch as the reading user").isNotZero();
+
+            List<String> command = new ArrayList<>(asReader);
+            command.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-XX:-UsePerfData",
+                    "-jar",
+                    jar.toString(),
+                    "lookup",
+                    "--data-dir",
+                    copy.toString(),
+                    "--json",
+                    "--max",
+                    "100000"));
+            Path err = Files.createTempFile("actiontrail-cli", ".err");
+            Process lookup = new ProcessBuilder(command)
+                    .directory(shared.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            children.add(lookup);
+            lookup.getOutputStream().close();
+            String out = new String(lookup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(lookup.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(lookup.exitValue()).as(Files.readString(err)).isZero();
+            Files.delete(err);
+            List<String> expected;
+            try (ReadOnlyJournal journal = ActionTrail.openReadOnly(copy)) {
+                expected = Journals.ids(journal, "");
+            }
+            assertThat(expected).hasSizeGreaterThanOrEqualTo(3000);
+            assertThat(out.lines().map(l -> AuditEvent.fromJson(l).eventId())).containsExactlyElementsOf(expected);
+            assertThat(Journals.listing(copy)).isEqualTo(before);
+        } finally {
+            for (Path p : List.of(work, shared, copy)) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
     }
 
     @Test
