@@ -25,12 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -55,14 +58,16 @@ import org.springframework.util.FileSystemUtils;
  */
 class ConsoleBrowserTest {
 
-    static final String MISSING = "Headless Chromium is required: run 'apt-get install -y chromium chromium-driver' as root";
+    static final String MISSING =
+            "Headless Chromium is required: run 'apt-get install -y chromium chromium-driver' as root";
 
     private static final String CHROMIUM = System.getProperty("actiontrail.test.chromium", "/usr/bin/chromium");
     private static final String CHROMEDRIVER =
             System.getProperty("actiontrail.test.chromedriver", "/usr/bin/chromedriver");
 
     @RegisterExtension
-    static final WebApps.Running APP = WebApps.running(ConsoleApp.class, "actiontrail.console.enabled=true");
+    static final WebApps.Running APP =
+            WebApps.running(ConsoleApp.class, "actiontrail.console.enabled=true", "test.archive-down=true");
 
     @RegisterExtension
     static final TokenConsoleApp TOKEN_APP = new TokenConsoleApp();
@@ -121,9 +126,12 @@ class ConsoleBrowserTest {
         options.setExperimentalOption(
                 "prefs",
                 Map.of(
-                        "download.default_directory", downloads.toString(),
-                        "download.prompt_for_download", false,
-                        "intl.accept_languages", "en-US"));
+                        "download.default_directory",
+                        downloads.toString(),
+                        "download.prompt_for_download",
+                        false,
+                        "intl.accept_languages",
+                        "en-US"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -133,6 +141,12 @@ class ConsoleBrowserTest {
         } catch (RuntimeException e) {
             throw new AssertionError(MISSING + " (starting it failed: " + e.getMessage() + ")", e);
         }
+    }
+
+    /** What the page showed when each test ended, for when one fails. */
+    @AfterEach
+    void screenshotTheEnd(TestInfo test) throws IOException {
+        screenshot("end-of-" + test.getTestMethod().map(m -> m.getName()).orElse("test"));
     }
 
     @AfterAll
@@ -149,16 +163,24 @@ class ConsoleBrowserTest {
     }
 
     /**
-     * 300 events over the last 20 hours (alice, bob, carol, dave; every 7th a failure, every 11th denied), two
+     * 300 events over the last 20 hours or so, busier at some times than at others (alice, bob, carol, dave; every 7th a
+     * failure, every 11th denied), two
      * {@code ArchiveOrder} events three days ago, and the attacks, in the tenant {@code xss}, a minute ago.
      */
     private static void recordEvents(ActionTrail actionTrail) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String[] users = {"alice", "bob", "carol", "dave"};
         String[] names = {"CreateOrder", "GetOrder", "UpdateOrder", "DeleteOrder", "GetInvoice"};
-        for (int i = 0; i < 300; i++) {
+        Random gaps = new Random(11);
+        Instant[] times = new Instant[300];
+        Instant time = now.minus(Duration.ofMinutes(5));
+        for (int i = 299; i >= 0; i--) {
+            time = time.minusSeconds(30L + gaps.nextInt(i % 60 < 20 ? 180 : 420));
+            times[i] = time;
+        }
+        for (int i = 0; i < 300; i++) { // in the order of time, as an application records them
             AuditEvent.Builder event = AuditEvent.builder(names[i % names.length])
-                    .eventTime(now.minus(Duration.ofMinutes(4L * (300 - i) + 10)))
+                    .eventTime(times[i])
                     .eventRW(i % 5 == 1 || i % 5 == 4 ? EventRW.READ : EventRW.WRITE)
                     .eventType(EventType.API_CALL)
                     .userIdentity(UserIdentity.builder(UserIdentity.Type.USER)
@@ -178,7 +200,7 @@ class ConsoleBrowserTest {
             }
             actionTrail.record(event.build());
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 2; i++) { // recorded late: a journal copied in from elsewhere
             actionTrail.record(AuditEvent.builder("ArchiveOrder")
                     .eventTime(now.minus(Duration.ofDays(3)).plusSeconds(i))
                     .userIdentity(UserIdentity.builder(UserIdentity.Type.USER)
@@ -293,7 +315,8 @@ class ConsoleBrowserTest {
         WebElement search = browser().findElement(By.id("q"));
         search.sendKeys("tenant:shop", Keys.ENTER);
         await(d -> d.findElement(By.id("matched")).getText().equals("300 events"));
-        assertThat(browser().findElements(By.cssSelector("#chart .bar-failure"))).isNotEmpty();
+        assertThat(browser().findElements(By.cssSelector("#chart .bar-failure")))
+                .isNotEmpty();
         assertThat(browser().findElements(By.cssSelector("#chart .bar-denied"))).isNotEmpty();
         assertThat(browser().findElements(By.cssSelector("#chart .bar-ok")).size())
                 .isGreaterThan(50);
@@ -303,8 +326,9 @@ class ConsoleBrowserTest {
         search.clear();
         search.sendKeys("user:alice -outcome:Success", Keys.ENTER);
         List<List<String>> alice = awaitRows(
-                "events", rows -> !rows.isEmpty() && rows.stream().allMatch(r -> r.get(column("user"))
-                        .equals("alice")));
+                "events",
+                rows -> !rows.isEmpty()
+                        && rows.stream().allMatch(r -> r.get(column("user")).equals("alice")));
         assertThat(alice).allSatisfy(r -> assertThat(r.get(column("outcome"))).isIn("Failure", "Denied"));
         assertThat(browser().getCurrentUrl()).contains("q=user%3Aalice");
         assertThat(browser().findElement(By.id("matched")).getText()).isEqualTo(alice.size() + " events");
@@ -373,8 +397,9 @@ class ConsoleBrowserTest {
 
         browser().findElement(By.cssSelector("#detail-facts button.resource")).click();
         List<List<String>> timeline = awaitRows(
-                "timeline", r -> !r.isEmpty() && r.stream().allMatch(c -> c.get(column("resource"))
-                        .equals("Order/o-5")));
+                "timeline",
+                r -> !r.isEmpty()
+                        && r.stream().allMatch(c -> c.get(column("resource")).equals("Order/o-5")));
         assertThat(browser().findElement(By.id("timeline-title")).getText()).isEqualTo("Order/o-5");
         assertThat(timeline.stream().map(r -> r.get(column("user"))).distinct())
                 .hasSizeGreaterThan(1); // every user's events on it, not only bob's
@@ -394,14 +419,18 @@ class ConsoleBrowserTest {
         WebElement search = browser().switchTo().activeElement();
         assertThat(search.getAttribute("id")).isEqualTo("q");
         search.sendKeys("user:carol outcome:denied", Keys.ENTER);
-        awaitRows("events", rows -> !rows.isEmpty()
-                && rows.stream().allMatch(r -> r.get(column("user")).equals("carol")
-                        && r.get(column("outcome")).equals("Denied")));
+        awaitRows(
+                "events",
+                rows -> !rows.isEmpty()
+                        && rows.stream()
+                                .allMatch(r -> r.get(column("user")).equals("carol")
+                                        && r.get(column("outcome")).equals("Denied")));
 
         browser().findElement(By.cssSelector("#events tbody tr")).sendKeys(Keys.ARROW_DOWN);
         WebElement second = browser().switchTo().activeElement();
         assertThat(second.getAttribute("data-id"))
-                .isEqualTo(browser().findElements(By.cssSelector("#events tbody tr"))
+                .isEqualTo(browser()
+                        .findElements(By.cssSelector("#events tbody tr"))
                         .get(1)
                         .getAttribute("data-id"));
         second.sendKeys(Keys.ENTER);
@@ -447,18 +476,34 @@ class ConsoleBrowserTest {
     @Test
     void showsTheTrailsWithTheirSinksAndTheJournal() throws IOException {
         open("#/trails");
-        WebElement sink = await(d -> {
-            List<WebElement> sinks = d.findElements(By.cssSelector("#trails tr[data-sink]"));
-            return sinks.isEmpty() ? null : sinks.get(0);
-        });
-        List<WebElement> cells = sink.findElements(By.tagName("td"));
-        assertThat(cells).hasSize(8);
-        assertThat(cells.get(0).getText()).isNotBlank();
-        assertThat(Long.parseLong(cells.get(2).getText().replace(",", ""))).isGreaterThan(300); // delivered
+        List<String> delivering = sinkCells("testSink", cells -> !cells.get(0).isEmpty());
+        assertThat(Long.parseLong(delivering.get(2).replace(",", ""))).isGreaterThan(300); // delivered
+        assertThat(delivering.get(7)).isEqualTo("none");
+
+        // the archive is down: its events wait in the journal, with the error and how long the oldest has waited
+        List<String> down = sinkCells("archive", cells -> !cells.get(7).equals("none"));
+        assertThat(down.get(2)).isEqualTo("0");
+        assertThat(Long.parseLong(down.get(3).replace(",", ""))).isGreaterThan(300); // pending
+        assertThat(down.get(4)).matches("1\\d h \\d+ min"); // lag: the oldest event waiting is some 16 hours old
+        assertThat(down.get(7)).contains("injected retryable failure of in-memory sink 'archive'");
         assertThat(browser().findElement(By.id("journal")).getText()).contains("Durability", "GROUP", "healthy");
         assertThat(browser().findElement(By.id("nav-trails")).getAttribute("class"))
                 .contains("active");
         screenshot("trails");
+    }
+
+    /** The text of a sink's cells on the trails page, once they satisfy the condition (the page reloads them). */
+    @SuppressWarnings("unchecked")
+    private static List<String> sinkCells(String sink, java.util.function.Predicate<List<String>> ok) {
+        return await(d -> {
+            d.navigate().refresh();
+            await(b -> "false".equals(b.findElement(By.id("trails")).getAttribute("aria-busy")));
+            List<String> cells = (List<String>) script(
+                    "const row = document.querySelector('#trails tr[data-sink=\"' + arguments[0] + '\"]');"
+                            + "return row ? [...row.cells].map(c => c.textContent) : null",
+                    sink);
+            return cells != null && ok.test(cells) ? cells : null;
+        });
     }
 
     @Test
@@ -488,16 +533,15 @@ class ConsoleBrowserTest {
         // the javascript: resource is a name to look up, never an address to follow
         browser().findElement(By.cssSelector("#detail-facts button.resource")).click();
         awaitRows("timeline", r -> r.size() == 1);
-        assertThat(browser().findElement(By.id("timeline-title")).getText())
-                .isEqualTo("Order/" + attack("resource"));
+        assertThat(browser().findElement(By.id("timeline-title")).getText()).isEqualTo("Order/" + attack("resource"));
         assertNothingRan();
 
-        // and a search for the attack itself shows it, quoted back literally
+        // and a search for the attack itself finds it, the search box showing it literally
         type("/");
-        browser().switchTo()
-                .activeElement()
-                .sendKeys("\"" + attack("user").replace("\"", "\\\"") + "\"", Keys.ENTER);
-        awaitRows("events", r -> r.size() == 1);
+        String search = "user:\"" + attack("user") + "\"";
+        browser().switchTo().activeElement().sendKeys(search, Keys.ENTER);
+        awaitRows("events", r -> r.size() == 1 && r.get(0).get(column("user")).equals(attack("user")));
+        assertThat(browser().findElement(By.id("q")).getAttribute("value")).isEqualTo(search);
         assertNothingRan();
         screenshot("attacks");
     }

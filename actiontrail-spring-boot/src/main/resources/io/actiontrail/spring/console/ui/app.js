@@ -49,7 +49,10 @@ function iso(ms) {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** The search sent to the API: the user's, after the quick range unless it has a range of its own. */
+/**
+ * The search sent to the API: the user's, and the quick range's start unless it has a range of its own; added at the
+ * end, so that the position of a mistake the API reports is the same in the user's text.
+ */
 function search(q, range) {
   const to = Date.now();
   if (OWN_RANGE.test(q) || !RANGES[range]) {
@@ -59,7 +62,7 @@ function search(q, range) {
     return { q, from: Number.isNaN(after) ? end - RANGES['90d'] : after, to: end };
   }
   const from = to - RANGES[range];
-  return { q: ('after:' + iso(from) + ' ' + q).trim(), from, to };
+  return { q: (q + ' after:' + iso(from)).trim(), from, to };
 }
 
 // ---------------------------------------------------------------- errors and the token
@@ -275,7 +278,10 @@ document.addEventListener('keydown', (e) => {
   const typing = e.target.closest?.('input, textarea, select, [contenteditable]');
   if (e.key === '/' && !typing && !$('token-dialog').open && !e.ctrlKey && !e.metaKey && !e.altKey) {
     e.preventDefault();
-    if (route().view !== 'events') go('events');
+    if (route().view !== 'events') {
+      go('events');
+      render(); // now, not at the hashchange: the box must be visible to take the focus
+    }
     input.focus();
     input.select();
   } else if (e.key === 'Escape' && !$('detail').hidden && !$('token-dialog').open) {

@@ -38,9 +38,16 @@ export function drawHistogram(chart, axis, buckets, from, to, bucketMs, onPick) 
   chart.replaceChildren(...bars);
   axis.replaceChildren(
     el('span', {}, time(new Date(from).toISOString())),
-    el('span', {}, max.toLocaleString() + ' per bar at most'),
+    el('span', {}, 'one bar per ' + duration(bucketMs) + ', the highest ' + max.toLocaleString()),
     el('span', {}, time(new Date(to).toISOString())),
   );
+}
+
+function duration(ms) {
+  const minutes = ms / 60_000;
+  if (minutes % 1440 === 0) return minutes === 1440 ? 'day' : minutes / 1440 + ' days';
+  if (minutes % 60 === 0) return minutes === 60 ? 'hour' : minutes / 60 + ' hours';
+  return minutes === 1 ? 'minute' : minutes + ' minutes';
 }
 
 /** A bucket width that gives 24–100 bars over the span, as the ISO-8601 duration the API takes and in milliseconds. */

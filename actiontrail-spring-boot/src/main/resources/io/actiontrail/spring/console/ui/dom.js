@@ -27,15 +27,13 @@ export function $(id) {
   return document.getElementById(id);
 }
 
-const TIME = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  hour12: false,
-});
+const pad = (n) => String(n).padStart(2, '0');
 
-/** A time in the reader's zone; the ISO instant (UTC) goes in the title. */
+/** A time in the reader's zone, 2026-12-01 08:30:05; the ISO instant (UTC) goes in the title. */
 export function time(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso ?? '') : TIME.format(date);
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso ?? '');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export function number(n) {
