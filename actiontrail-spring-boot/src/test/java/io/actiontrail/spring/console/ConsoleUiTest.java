@@ -180,11 +180,11 @@ class ConsoleUiTest {
     void withATokenThePageIsServedToAnyoneButHoldsNoDataAndTheApiStaysClosed() throws Exception {
         HttpResponse<String> page = get(TOKEN_APP.url() + "/actiontrail/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("data-auth=\"token\"").isEqualTo(resource("ui/index.html")
-                .replace("data-auth=\"session\"", "data-auth=\"token\""));
+        assertThat(page.body())
+                .contains("data-auth=\"token\"")
+                .isEqualTo(resource("ui/index.html").replace("data-auth=\"session\"", "data-auth=\"token\""));
         assertSecurityHeaders(page);
-        assertThat(get(TOKEN_APP.url() + "/actiontrail/ui/app.js").statusCode())
-                .isEqualTo(200);
+        assertThat(get(TOKEN_APP.url() + "/actiontrail/ui/app.js").statusCode()).isEqualTo(200);
 
         HttpResponse<String> anonymous = get(TOKEN_APP.url() + "/actiontrail/api/events");
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -192,8 +192,8 @@ class ConsoleUiTest {
         assertThat(get(TOKEN_APP.url() + "/actiontrail/api/events", "Authorization", "Bearer wrong")
                         .statusCode())
                 .isEqualTo(401);
-        HttpResponse<String> allowed = get(
-                TOKEN_APP.url() + "/actiontrail/api/events", "Authorization", "Bearer " + TokenConsoleApp.TOKEN);
+        HttpResponse<String> allowed =
+                get(TOKEN_APP.url() + "/actiontrail/api/events", "Authorization", "Bearer " + TokenConsoleApp.TOKEN);
         assertThat(allowed.statusCode()).isEqualTo(200);
         assertSecurityHeaders(allowed);
     }

@@ -54,7 +54,8 @@ final class TokenConsoleApp implements BeforeAllCallback, AfterAllCallback {
                         "actiontrail.data-dir=" + directory,
                         "actiontrail.shutdown-timeout=1s",
                         "actiontrail.console.enabled=true",
-                        "actiontrail.console.token-sha256=" + HexFormat.of().formatHex(TokenConsoleAccess.sha256(TOKEN)))
+                        "actiontrail.console.token-sha256="
+                                + HexFormat.of().formatHex(TokenConsoleAccess.sha256(TOKEN)))
                 .run();
     }
 
