@@ -21,7 +21,8 @@ class ModuleBoundariesTest {
         "io.actiontrail.sink.s3..",
         "io.actiontrail.sink.sls..",
         "io.actiontrail.sink.opensearch..",
-        "io.actiontrail.sink.webhook.."
+        "io.actiontrail.sink.webhook..",
+        "io.actiontrail.sink.kafka.."
     };
 
     @Test
@@ -34,6 +35,7 @@ class ModuleBoundariesTest {
             "io.actiontrail.sink.sls.SlsAuditSink",
             "io.actiontrail.sink.opensearch.OpenSearchAuditSink",
             "io.actiontrail.sink.webhook.WebhookAuditSink",
+            "io.actiontrail.sink.kafka.KafkaAuditSink",
             "io.actiontrail.spring.autoconfigure.ActionTrailAutoConfiguration"
         }) {
             org.assertj.core.api.Assertions.assertThat(ALL.contain(type))
@@ -98,7 +100,8 @@ class ModuleBoundariesTest {
                         "io.actiontrail.sink.s3..",
                         "io.actiontrail.sink.sls..",
                         "io.actiontrail.sink.opensearch..",
-                        "io.actiontrail.sink.webhook..")
+                        "io.actiontrail.sink.webhook..",
+                        "io.actiontrail.sink.kafka..")
                 .check(ALL);
     }
 }

@@ -131,7 +131,7 @@ class PropertiesTableTest {
                         bound.put(factory.type(), settings);
                     }
                 });
-        assertThat(bound).containsOnlyKeys("slf4j", "s3", "webhook", "opensearch", "sls");
+        assertThat(bound).containsOnlyKeys("slf4j", "s3", "webhook", "opensearch", "sls", "kafka");
         Map<String, Set<String>> documented = new java.util.TreeMap<>();
         for (Row row : rows) {
             if (!row.property().startsWith(SINKS)) {

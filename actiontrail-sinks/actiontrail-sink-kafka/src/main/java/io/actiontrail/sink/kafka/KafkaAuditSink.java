@@ -3,6 +3,7 @@ package io.actiontrail.sink.kafka;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.EventType;
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.UserIdentity;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
@@ -143,7 +144,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
      *
      * @param bootstrapServers {@code host:port} pairs separated by commas, such as {@code kafka-1:9092,kafka-2:9092}
      * @param topic the topic's name: letters, digits, {@code .}, {@code _} and {@code -}, at most 249 characters
-     * @throws IllegalArgumentException if either is not valid
+     * @throws InvalidSettingException naming {@code bootstrapServers} or {@code topic}, whichever is not valid
      */
     public static Builder builder(String bootstrapServers, String topic) {
         return new Builder(checkBootstrapServers(bootstrapServers), checkTopic(topic));
@@ -407,14 +408,15 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         String stripped = bootstrapServers.strip();
         if (stripped.isEmpty()) {
-            throw new IllegalArgumentException("bootstrapServers must not be blank");
+            throw new InvalidSettingException("bootstrapServers", "bootstrapServers must not be blank");
         }
         List<String> servers = new ArrayList<>();
         for (String server : SEPARATOR.split(stripped, -1)) {
             var m = HOST_PORT.matcher(server);
             int port = m.matches() ? Integer.parseInt(m.group(1)) : -1;
             if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException(
+                throw new InvalidSettingException(
+                        "bootstrapServers",
                         "bootstrapServers must be host:port pairs separated by commas: '" + bootstrapServers + "'");
             }
             servers.add(server);
@@ -425,8 +427,9 @@ public final class KafkaAuditSink extends AbstractAuditSink {
     private static String checkTopic(String topic) {
         Objects.requireNonNull(topic, "topic");
         if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw new IllegalArgumentException("topic must be 1 to 249 letters, digits, '.', '_' or '-', and not '.'"
-                    + " or '..': '" + topic + "'");
+            throw new InvalidSettingException(
+                    "topic",
+                    "topic must be 1 to 249 letters, digits, '.', '_' or '-', and not '.' or '..': '" + topic + "'");
         }
         return topic;
     }
@@ -521,29 +524,32 @@ public final class KafkaAuditSink extends AbstractAuditSink {
          * be {@code all} (or {@code -1}) and {@code enable.idempotence} only {@code true}; {@code bootstrap.servers},
          * the serializers, {@code transactional.id} and {@code delivery.timeout.ms} are refused.
          *
-         * @throws IllegalArgumentException if the sink sets the property itself or Kafka refuses its value
+         * @throws InvalidSettingException naming {@code properties}, if the sink sets the property itself or Kafka
+         *     refuses its value
          */
         public Builder property(String name, String value) {
             Objects.requireNonNull(name, "property name");
             Objects.requireNonNull(value, "property value");
             String key = name.strip();
             if (key.isEmpty()) {
-                throw new IllegalArgumentException("property name must not be blank");
+                throw new InvalidSettingException("properties", "property name must not be blank");
             }
             String own = OWN_PROPERTIES.get(key);
             if (own != null) {
-                throw new IllegalArgumentException("property '" + key + "' is the sink's own: " + own);
+                throw new InvalidSettingException("properties", "property '" + key + "' is the sink's own: " + own);
             }
             if (key.equals(ProducerConfig.ACKS_CONFIG)
                     && !value.strip().equals("all")
                     && !value.strip().equals("-1")) {
-                throw new IllegalArgumentException(
+                throw new InvalidSettingException(
+                        "properties",
                         "property 'acks' must be all (or -1): a batch is delivered only when every in-sync replica"
                                 + " has it: '" + value + "'");
             }
             if (key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
                     && !value.strip().toLowerCase(Locale.ROOT).equals("true")) {
-                throw new IllegalArgumentException(
+                throw new InvalidSettingException(
+                        "properties",
                         "property 'enable.idempotence' must be true: the producer's own retries must not duplicate"
                                 + " records: '" + value + "'");
             }
@@ -565,7 +571,8 @@ public final class KafkaAuditSink extends AbstractAuditSink {
          * {@code SASL_SSL} unless a property sets it ({@code SASL_PLAINTEXT} sends the password in clear on the
          * network, with {@code PLAIN}). For other mechanisms (OAUTHBEARER, GSSAPI), set the properties themselves.
          *
-         * @throws IllegalArgumentException if the mechanism is not one of these, or the user name or password is blank
+         * @throws InvalidSettingException naming {@code sasl}, if the mechanism is not one of these, or the user name or
+         *     password is blank
          */
         public Builder sasl(String mechanism, String username, String password) {
             Objects.requireNonNull(mechanism, "mechanism");
@@ -573,14 +580,16 @@ public final class KafkaAuditSink extends AbstractAuditSink {
             Objects.requireNonNull(password, "password");
             String upper = mechanism.strip().toUpperCase(Locale.ROOT);
             if (!SASL_MECHANISMS.contains(upper)) {
-                throw new IllegalArgumentException("SASL mechanism must be one of "
-                        + SASL_MECHANISMS.stream().sorted().toList() + ": '" + mechanism + "'");
+                throw new InvalidSettingException(
+                        "sasl",
+                        "SASL mechanism must be one of "
+                                + SASL_MECHANISMS.stream().sorted().toList() + ": '" + mechanism + "'");
             }
             if (username.isBlank()) {
-                throw new IllegalArgumentException("SASL username must not be blank");
+                throw new InvalidSettingException("sasl", "SASL username must not be blank");
             }
             if (password.isEmpty()) {
-                throw new IllegalArgumentException("SASL password must not be empty");
+                throw new InvalidSettingException("sasl", "SASL password must not be empty");
             }
             this.saslMechanism = upper;
             this.saslUsername = username;
@@ -596,8 +605,8 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         public Builder deliveryTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "deliveryTimeout");
             if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(
-                        "deliveryTimeout must be between 1 second and about 24 days: " + timeout);
+                throw new InvalidSettingException(
+                        "deliveryTimeout", "deliveryTimeout must be between 1 second and about 24 days: " + timeout);
             }
             this.deliveryTimeout = timeout;
             return this;
@@ -607,7 +616,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         public Builder closeTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "closeTimeout");
             if (timeout.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
+                throw new InvalidSettingException("closeTimeout", "closeTimeout must not be negative: " + timeout);
             }
             this.closeTimeout = timeout;
             return this;
@@ -697,11 +706,11 @@ public final class KafkaAuditSink extends AbstractAuditSink {
                     known.validator.ensureValid(key, parsed);
                 }
             } catch (KafkaException e) {
-                throw new IllegalArgumentException(
+                throw new InvalidSettingException(
+                        "properties",
                         Secrets.isSecret(key)
                                 ? "property '" + key + "' has an invalid value"
-                                : "property '" + key + "': " + e.getMessage(),
-                        null);
+                                : "property '" + key + "': " + e.getMessage());
             }
         }
 

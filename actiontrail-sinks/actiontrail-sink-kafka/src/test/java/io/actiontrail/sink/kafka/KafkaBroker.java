@@ -66,8 +66,13 @@ final class KafkaBroker implements AutoCloseable {
         if (sasl) {
             nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
         }
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
-                .setConfigProp("auto.create.topics.enable", "false")
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+        if (sasl) {
+            // the controller listener stays PLAINTEXT, where the node registers itself as ANONYMOUS; the clients'
+            // listener takes SASL only, so no client is ANONYMOUS
+            builder.setConfigProp("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
+        }
+        KafkaClusterTestKit cluster = builder.setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")

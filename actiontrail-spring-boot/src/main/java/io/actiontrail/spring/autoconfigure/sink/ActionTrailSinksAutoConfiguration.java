@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Import;
 /**
  * The sink types of {@code actiontrail.sinks.<name>.type}: an {@link AuditSinkFactory} bean for each type whose
  * module is on the classpath ({@code slf4j}, which ships with core, {@code s3}, {@code webhook}, {@code opensearch},
- * {@code sls}), named {@code <type>AuditSinkFactory}; a bean of that name replaces it.
+ * {@code sls}, {@code kafka}), named {@code <type>AuditSinkFactory}; a bean of that name replaces it.
  *
  * <p>Thread-safety: configuration only, used by Spring at start-up.
  */

@@ -223,7 +223,8 @@ public final class SinkDefinition {
     /**
      * Whether a property key, in any of Spring's spellings ({@code actiontrail.sinks.a.secret-access-key},
      * {@code secretAccessKey}, {@code ACTIONTRAIL_SINKS_A_SECRETACCESSKEY}), is a sink's secret: a secret access key,
-     * a secret (such as an {@code access-key-secret}), a {@code security-token}, a password, an API key, or any value
+     * a secret (such as an {@code access-key-secret}), a {@code security-token}, a password, an API key, a JAAS
+     * configuration (Kafka's {@code properties.sasl.jaas.config}, which holds a password), or any value
      * under a sink's {@code headers}, which carry the receiver's credentials.
      */
     public static boolean isSecret(String key) {
@@ -236,7 +237,8 @@ public final class SinkDefinition {
                 || k.endsWith("secretaccesskey")
                 || k.endsWith("securitytoken")
                 || k.endsWith("password")
-                || k.endsWith("apikey")) {
+                || k.endsWith("apikey")
+                || k.endsWith("jaasconfig")) {
             return true;
         }
         // actiontrail, sinks, the sink's name, then a headers segment with a header name after it

@@ -47,7 +47,13 @@ public final class SinkTypes {
                     "io.actiontrail:actiontrail-sink-sls",
                     "io.actiontrail.sink.sls.SlsAuditSink",
                     SETTINGS + "sls.SlsSinkSettings",
-                    "slsAuditSinkFactory"));
+                    "slsAuditSinkFactory"),
+            new SinkType(
+                    "kafka",
+                    "io.actiontrail:actiontrail-sink-kafka",
+                    "io.actiontrail.sink.kafka.KafkaAuditSink",
+                    SETTINGS + "kafka.KafkaSinkSettings",
+                    "kafkaAuditSinkFactory"));
 
     private SinkTypes() {}
 

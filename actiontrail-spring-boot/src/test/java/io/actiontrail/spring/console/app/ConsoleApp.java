@@ -5,6 +5,7 @@ import io.actiontrail.test.InMemoryAuditSink;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
@@ -13,16 +14,27 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * An application with the ActionTrail API enabled behind HTTP basic: {@code auditor} holds the API's authority,
+ * An application with the ActionTrail API and console enabled behind HTTP basic and a login form (the browser's sign-in
+ * for the console): {@code auditor} holds the API's authority,
  * {@code bob} does not, and {@code auditor-t1} / {@code auditor-t2} are auditors of one tenant each (the tenant
- * resolver, on with {@code test.tenants=true}, reads the tenant from the user name).
+ * resolver, on with {@code test.tenants=true}, reads the tenant from the user name). With {@code test.archive-down=true}
+ * a second sink, {@code archive}, fails every delivery, as a destination that is down.
  */
 @SpringBootApplication
 public class ConsoleApp {
 
     @Bean
+    @Primary // the sink the tests read; the archive is another
     InMemoryAuditSink testSink() {
         return InMemoryAuditSink.create();
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "test.archive-down")
+    InMemoryAuditSink archive() {
+        InMemoryAuditSink archive = InMemoryAuditSink.builder().name("archive").build();
+        archive.failUntilRecovered(true);
+        return archive;
     }
 
     @Bean
@@ -47,6 +59,7 @@ public class ConsoleApp {
     SecurityFilterChain security(HttpSecurity http) throws Exception {
         return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .httpBasic(Customizer.withDefaults())
+                .formLogin(Customizer.withDefaults())
                 .csrf(csrf -> csrf.disable())
                 .build();
     }
