@@ -39,12 +39,14 @@ final class Cli {
               export   every event matching a search, as CSV or NDJSON, to a file or standard output
               tail     follow the events the service appends, printing those that match
               console  serve the ActionTrail API (and the web console) over the directory, with a one-time token
+              verify   check the journal against its signed checkpoints: one line per finding, then a summary
 
             The search is in the console's syntax, for example:
               user:alice action:Create* -outcome:Success resource:Order/o-1 ip:203.0.113.0/24 after:2026-12-01 "text"
 
             Run `java -jar actiontrail.jar <command> --help` for a command's options.
-            Exit status: 0 done, 1 the journal could not be read or the output written, 2 a usage error.
+            Exit status: 0 done, 1 the journal could not be read, the output written or verification found something,
+            2 a usage error.
             """;
 
     private final PrintStream out;
@@ -69,13 +71,14 @@ final class Cli {
                 case "export" -> new ExportCommand(out, err).run(rest);
                 case "tail" -> new TailCommand(out, err).run(rest);
                 case "console" -> new ConsoleCommand(out, err).run(rest);
+                case "verify" -> new VerifyCommand(out).run(rest);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE_TEXT);
                     yield OK;
                 }
                 default ->
-                    throw new UsageException(
-                            "unknown command " + command + "; the commands are lookup, export, tail and console");
+                    throw new UsageException("unknown command " + command
+                            + "; the commands are lookup, export, tail, console and verify");
             };
         } catch (UsageException e) {
             err.println("actiontrail: " + e.getMessage());
@@ -89,7 +92,7 @@ final class Cli {
     }
 
     private static boolean isCommand(String command) {
-        return Set.of("lookup", "export", "tail", "console").contains(command);
+        return Set.of("lookup", "export", "tail", "console", "verify").contains(command);
     }
 
     /**
