@@ -142,7 +142,7 @@ class ActionTrailAutoConfigurationTest {
                         .rootCause()
                         .hasMessageContaining("actiontrail.sinks.pigeon.type")
                         .hasMessageContaining("unknown sink type")
-                        .hasMessageContaining("[opensearch, s3, slf4j, sls, webhook]"));
+                        .hasMessageContaining("[kafka, opensearch, s3, slf4j, sls, webhook]"));
         runner.withPropertyValues("actiontrail.sinks.oss.bucket=audit").run(context -> assertThat(context)
                 .getFailure()
                 .rootCause()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.sink.AuditSink;
+import io.actiontrail.sink.kafka.KafkaAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.sls.SlsAuditSink;
@@ -82,7 +83,8 @@ class S3SinkPropertiesTest {
                         S3AuditSink.class.getPackageName(),
                         WebhookAuditSink.class.getPackageName(),
                         OpenSearchAuditSink.class.getPackageName(),
-                        SlsAuditSink.class.getPackageName()))
+                        SlsAuditSink.class.getPackageName(),
+                        KafkaAuditSink.class.getPackageName()))
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(failureMessages(context.getStartupFailure()))
