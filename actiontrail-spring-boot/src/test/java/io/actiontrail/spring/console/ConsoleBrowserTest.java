@@ -46,6 +46,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.util.FileSystemUtils;
 
@@ -123,6 +125,7 @@ class ConsoleBrowserTest {
                 "--user-data-dir=" + directory.resolve("profile"),
                 "--window-size=1366,860",
                 "--lang=en-US");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         options.setExperimentalOption(
                 "prefs",
                 Map.of(
@@ -143,10 +146,19 @@ class ConsoleBrowserTest {
         }
     }
 
-    /** What the page showed when each test ended, for when one fails. */
+    /**
+     * Takes a screenshot of what the page showed when the test ended, for when one fails; then checks that the browser
+     * reported no Content-Security-Policy or Trusted Types violation: the page never even tried to run anything inline
+     * or to turn text into markup.
+     */
     @AfterEach
-    void screenshotTheEnd(TestInfo test) throws IOException {
+    void screenshotTheEndAndCheckTheConsole(TestInfo test) throws IOException {
         screenshot("end-of-" + test.getTestMethod().map(m -> m.getName()).orElse("test"));
+        List<String> violations = browser().manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Trusted"))
+                .toList();
+        assertThat(violations).isEmpty();
     }
 
     @AfterAll
