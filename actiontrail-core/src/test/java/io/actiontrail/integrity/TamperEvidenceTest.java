@@ -347,6 +347,9 @@ class TamperEvidenceTest {
         assertThat(report.findings()).isEmpty();
         assertThat(report.pruned()).isPositive();
         assertThat(report.entries() + report.pruned()).isEqualTo(1200);
+        // the checkpoints of the expired day went with its segments; the later ones commit to every entry
+        assertThat(dir.resolve("integrity/checkpoints-20261201.notes")).doesNotExist();
+        assertThat(dir.resolve("integrity/checkpoints-20261203.notes")).exists();
     }
 
     @Test

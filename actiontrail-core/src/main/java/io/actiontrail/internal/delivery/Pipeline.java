@@ -172,7 +172,8 @@ public final class Pipeline implements ShipperHost {
             place();
             this.integrity = integritySettings == null
                     ? null
-                    : new IntegrityLog(journal, settings.dataDir(), integritySettings, clock, warnings);
+                    : new IntegrityLog(
+                            journal, settings.dataDir(), settings.retention(), integritySettings, clock, warnings);
         } catch (RuntimeException e) {
             journal.close();
             throw e;

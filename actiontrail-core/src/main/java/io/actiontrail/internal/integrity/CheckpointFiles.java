@@ -43,11 +43,13 @@ final class CheckpointFiles implements AutoCloseable {
     }
 
     /**
-     * Appends one signed note to the file of {@code time}'s day and fsyncs it.
+     * Appends one signed note to the file of {@code time}'s day and fsyncs it; returns whether that opened the day's
+     * file (the first append of a day, or of this process).
      *
      * @throws IOException if it cannot be written
      */
-    void append(String note, Instant time) throws IOException {
+    boolean append(String note, Instant time) throws IOException {
+        boolean opened = false;
         String today = DAY.format(time);
         FileChannel c = channel;
         if (c == null || !today.equals(day)) {
@@ -64,6 +66,7 @@ final class CheckpointFiles implements AutoCloseable {
             }
             channel = c;
             day = today;
+            opened = true;
         }
         byte[] text = note.getBytes(StandardCharsets.UTF_8);
         byte[] header = ("note " + text.length + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -75,6 +78,24 @@ final class CheckpointFiles implements AutoCloseable {
             c.write(buffer);
         }
         c.force(false);
+        return opened;
+    }
+
+    /**
+     * Deletes the files of the days before {@code time}'s.
+     *
+     * @throws IOException if the directory cannot be listed or a file deleted
+     */
+    void deleteBefore(Instant time) throws IOException {
+        String first = "checkpoints-" + DAY.format(time) + ".notes";
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path file : list.toList()) {
+                String name = file.getFileName().toString();
+                if (NAME.matcher(name).matches() && name.compareTo(first) < 0) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     /** The length of the whole records at the start of a file: where a torn last record begins. */

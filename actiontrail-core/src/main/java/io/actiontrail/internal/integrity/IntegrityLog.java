@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * journal has fsynced (so that no checkpoint ever commits to a line a crash can take back), with a signed checkpoint
  * every {@link Integrity#checkpointInterval()} while lines arrive and a heartbeat every
  * {@link Integrity#heartbeatInterval()} while none do. Its files live in {@code <dataDir>/integrity}: the tree's
- * hashes ({@link HashStore}), the checkpoints ({@link CheckpointFiles}) and {@code log.properties} (the origin and the
- * journal position of leaf 0).
+ * hashes ({@link HashStore}), the checkpoints ({@link CheckpointFiles}, a file per day, deleted after the journal's
+ * retention) and {@code log.properties} (the origin and the journal position of leaf 0).
  *
  * <p>Thread-safe: the hashing thread and callers of proofs and status share one lock, held while hashing a batch.
  */
@@ -47,6 +48,7 @@ public final class IntegrityLog {
     private static final int MAX_BATCH = 65_536;
 
     private final Journal journal;
+    private final Duration retention;
     private final Integrity settings;
     private final Clock clock;
     private final Warnings warnings;
@@ -73,8 +75,10 @@ public final class IntegrityLog {
      *
      * @throws IllegalStateException if its files cannot be opened, or belong to another log
      */
-    public IntegrityLog(Journal journal, Path dataDir, Integrity settings, Clock clock, Warnings warnings) {
+    public IntegrityLog(
+            Journal journal, Path dataDir, Duration retention, Integrity settings, Clock clock, Warnings warnings) {
         this.journal = journal;
+        this.retention = retention;
         this.settings = settings;
         this.clock = clock;
         this.warnings = warnings;
@@ -262,7 +266,11 @@ public final class IntegrityLog {
         long size = store.size();
         Checkpoint body = new Checkpoint(settings.origin(), size, store.root(size), extensions);
         SignedNote note = SignedNote.sign(body.body(), settings.signer());
-        checkpointFiles.append(note.toString(), now);
+        if (checkpointFiles.append(note.toString(), now)) {
+            // a new day's file: the days older than the journal's retention go, as its segments do; every later
+            // checkpoint commits to their entries too (their hashes are kept)
+            checkpointFiles.deleteBefore(now.minus(retention));
+        }
         latest = note;
         latestSize = size;
         latestTime = now;
