@@ -21,13 +21,14 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs every benchmark with the {@code quick} (under 10 minutes on 2 cores) or {@code full} profile, then the
  * latency harness, and writes {@code results.md} and {@code notes.txt} to the output directory (system property
  * {@code actiontrail.bench.out}, default {@code benchmark-results}). A second argument, a regular expression, runs
  * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code web}, {@code integrity},
- * {@code fsync}, {@code lookup}, {@code latency}.
+ * {@code fsync}, {@code lookup}, {@code api}, {@code latency}.
  *
  * <p>Not thread-safe; run once per JVM.
  */
@@ -125,6 +126,9 @@ public final class BenchmarkMain {
         if (groups.matcher("lookup").find()) {
             lookup(profile, notes, table);
         }
+        if (groups.matcher("api").find()) {
+            api(profile, notes, table);
+        }
         List<String> latency = List.of();
         if (groups.matcher("latency").find()) {
             System.setProperty(Notes.PROPERTY, notes.toString());
@@ -171,6 +175,64 @@ public final class BenchmarkMain {
                             .param("events", count)));
         }
         rows(table, run(options(profile, notes, "QueryIndexIngestBenchmark\\.", 1, true)));
+    }
+
+    /**
+     * The HTTP API over real HTTP on loopback ({@code ConsoleApiBenchmark}): 1,000,000 events (100,000 in
+     * {@code smoke}, 10,000,000 in {@code full}: about 7 GB, kept between runs). The searches are sampled with twice the
+     * ingest warm-up (a Spring application's request path needs seconds to be compiled); each export is one
+     * whole-range download per iteration, one warm-up and at most 3 measured, since one export of 10,000,000 rows takes
+     * minutes. The notes get the searches' percentiles and the exports' rows per second.
+     */
+    private static void api(Profile profile, Path notes, List<String> table) throws RunnerException {
+        String events = FULL.equals(profile) ? "10000000" : SMOKE.equals(profile) ? "100000" : "1000000";
+        Collection<RunResult> searches = run(options(profile, notes, "ConsoleApiBenchmark\\.search", 1, true)
+                .warmupIterations(2 * Math.max(1, profile.ingestWarmups()))
+                .param("events", events));
+        rows(table, searches);
+        Collection<RunResult> exports = run(options(profile, notes, "ConsoleApiBenchmark\\.export", 1, false)
+                .warmupIterations(SMOKE.equals(profile) ? 0 : 1)
+                .measurementIterations(Math.min(3, profile.iterations()))
+                .param("events", events));
+        rows(table, exports);
+        System.setProperty(Notes.PROPERTY, notes.toString());
+        for (RunResult r : searches) {
+            Statistics s = r.getPrimaryResult().getStatistics();
+            Notes.add(
+                    "api " + method(r) + " events=" + events,
+                    String.format(
+                            Locale.ROOT,
+                            "ms per request over HTTP: p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f (%,d samples)",
+                            s.getPercentile(50),
+                            s.getPercentile(90),
+                            s.getPercentile(99),
+                            s.getPercentile(99.9),
+                            s.getMax(),
+                            s.getN()));
+        }
+        double rows = Double.parseDouble(events);
+        for (RunResult r : exports) {
+            Statistics s = r.getPrimaryResult().getStatistics();
+            Notes.add(
+                    "api " + method(r) + " events=" + events,
+                    String.format(
+                            Locale.ROOT,
+                            "%,.0f rows/s (mean of %d exports of %,.0f rows, %.2f s each; fastest %.2f s = %,.0f rows/s,"
+                                    + " slowest %.2f s = %,.0f rows/s)",
+                            rows / s.getMean(),
+                            s.getN(),
+                            rows,
+                            s.getMean(),
+                            s.getMin(),
+                            rows / s.getMin(),
+                            s.getMax(),
+                            rows / s.getMax()));
+        }
+    }
+
+    private static String method(RunResult r) {
+        String benchmark = r.getParams().getBenchmark();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
     private static double median(double[] values) {

@@ -80,8 +80,19 @@ public class LookupBenchmark {
         start = QueryData.start();
         end = start.plus(QueryData.SPAN);
         all = LookupQuery.builder().startTime(start).endTime(end).build();
+        actionTrail = build(dir, events, start, queryIndex, "lookup events=" + events + " queryIndex=" + queryIndex);
+    }
+
+    /**
+     * Journals {@code events} {@link QueryData} events from {@code start} into {@code dir}, in {@code GROUP} from one
+     * thread, closes the journal and reopens it (as after a restart), waits until every sealed segment has its index
+     * file (index on), notes the build rate and the bytes on disk under {@code note}, and returns the reopened
+     * instance.
+     */
+    static ActionTrail build(Path dir, int events, Instant start, boolean queryIndex, String note)
+            throws InterruptedException {
         long began = System.nanoTime();
-        actionTrail = open();
+        ActionTrail actionTrail = open(dir, queryIndex);
         for (int i = 0; i < events; i++) {
             actionTrail.record(QueryData.event(i, events, start));
         }
@@ -97,7 +108,7 @@ public class LookupBenchmark {
             throw new IllegalStateException("journaled " + journaled + " of " + events + " events");
         }
         long reopening = System.nanoTime();
-        actionTrail = open();
+        actionTrail = open(dir, queryIndex);
         double reopenSeconds = (System.nanoTime() - reopening) / 1e9;
         // the index of a sealed segment is written by a background thread when the writer seals it, and rebuilt at
         // open when missing: wait until every sealed segment has its file before measuring the bytes on disk (the
@@ -116,7 +127,7 @@ public class LookupBenchmark {
         long index = bytes.getOrDefault(INDEX_SUFFIX, 0L);
         long indexed = QueryData.indexedBytes(dir, INDEX_SUFFIX);
         Notes.add(
-                "lookup events=" + events + " queryIndex=" + queryIndex,
+                note,
                 String.format(
                         Locale.ROOT,
                         "journaled %,d events in %.1f s (%,.0f events/s, one thread recording), closed in %.1f s,"
@@ -137,9 +148,10 @@ public class LookupBenchmark {
                         indexed == 0 ? 0.0 : 100.0 * index / indexed,
                         indexed / 1e6,
                         QueryData.describe(bytes)));
+        return actionTrail;
     }
 
-    private ActionTrail open() {
+    private static ActionTrail open(Path dir, boolean queryIndex) {
         return ActionTrail.builder()
                 .serviceName("bench")
                 .durability(Durability.GROUP)

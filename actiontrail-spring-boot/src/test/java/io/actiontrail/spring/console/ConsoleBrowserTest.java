@@ -335,6 +335,22 @@ class ConsoleBrowserTest {
         awaitRows("events", rows -> rows.size() == 50);
         screenshot("events");
 
+        // a bar of the histogram narrows the search to its quarter of an hour
+        WebElement bar = browser()
+                .findElements(By.cssSelector("#chart .bucket:has(rect)"))
+                .get(0);
+        Instant start = Instant.parse(Objects.requireNonNull(bar.getAttribute("data-start")));
+        bar.click();
+        await(d -> Objects.requireNonNull(d.getCurrentUrl()).contains("before"));
+        awaitRows("events", rows -> !rows.isEmpty() && rows.size() < 50);
+        for (WebElement cell : browser().findElements(By.cssSelector("#events tbody td.c-time"))) {
+            assertThat(Instant.parse(Objects.requireNonNull(cell.getAttribute("title"))))
+                    .isBetween(start, start.plus(Duration.ofMinutes(15)).minusMillis(1));
+        }
+        assertThat(browser().findElement(By.id("q")).getAttribute("value"))
+                .startsWith("after:" + start.toString().replace(".000Z", "Z"))
+                .endsWith("tenant:shop");
+
         search.clear();
         search.sendKeys("user:alice -outcome:Success", Keys.ENTER);
         List<List<String>> alice = awaitRows(
