@@ -41,6 +41,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
@@ -278,12 +279,11 @@ public final class ActionTrail implements AutoCloseable {
 
     /**
      * Returns the state of the journal's tamper evidence: the signing key's ID and fingerprint, how many entries the
-     * Merkle log holds and the latest signed checkpoint.
-     *
-     * @throws IllegalStateException if it was not configured ({@link Builder#integrity})
+     * Merkle log holds and the latest signed checkpoint; empty when it was not configured ({@link Builder#integrity}).
      */
-    public IntegrityStatus integrityStatus() {
-        return integrityLog().status();
+    public Optional<IntegrityStatus> integrityStatus() {
+        IntegrityLog log = pipeline.integrity();
+        return log == null ? Optional.empty() : Optional.of(log.status());
     }
 
     /**

@@ -91,7 +91,7 @@ public class IntegrityBenchmark {
         long events = status.nextPosition() - startPosition;
         String log = "";
         if (integrity) {
-            IntegrityStatus s = actionTrail.integrityStatus();
+            IntegrityStatus s = actionTrail.integrityStatus().orElseThrow();
             log = String.format(
                     Locale.ROOT,
                     ", log %,d entries (%,d behind the journal), latest checkpoint %,d entries, %,d checkpoints",

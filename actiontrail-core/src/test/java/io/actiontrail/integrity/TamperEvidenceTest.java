@@ -395,7 +395,7 @@ class TamperEvidenceTest {
             assertThatThrownBy(() -> parsed.verify(other.verifierKey(), ORIGIN)).isInstanceOf(ProofException.class);
 
             // two checkpoints of the log are consistent
-            IntegrityStatus status = trail.integrityStatus();
+            IntegrityStatus status = trail.integrityStatus().orElseThrow();
             assertThat(status.keyId()).hasSize(8);
             assertThat(status.fingerprint()).isEqualTo(signer.verifierKey().fingerprint());
             assertThat(status.treeSize()).isEqualTo(1500);

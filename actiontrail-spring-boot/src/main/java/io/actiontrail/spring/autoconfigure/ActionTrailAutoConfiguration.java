@@ -4,6 +4,7 @@ import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditContext;
 import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.DeliveryListener;
+import io.actiontrail.integrity.CheckpointSigner;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.spring.AuditCoverage;
@@ -78,7 +79,8 @@ public final class ActionTrailAutoConfiguration {
             ObjectProvider<AuditSinkFactory> factories,
             ObjectProvider<Trail> trails,
             ObjectProvider<ActionTrailBuilderCustomizer> customizers,
-            ObjectProvider<DeliveryListener> listeners) {
+            ObjectProvider<DeliveryListener> listeners,
+            ObjectProvider<CheckpointSigner> signers) {
         String serviceName = properties.getServiceName();
         if (serviceName == null || serviceName.isBlank()) {
             serviceName = environment.getProperty("spring.application.name", "application");
@@ -88,7 +90,8 @@ public final class ActionTrailAutoConfiguration {
         ActionTrail.Builder builder = factory.builder(
                 serviceName,
                 beans.getBeansOfType(AuditSink.class),
-                trails.orderedStream().toList());
+                trails.orderedStream().toList(),
+                signers.getIfUnique());
         List<DeliveryListener> all = listeners.orderedStream().toList();
         if (!all.isEmpty()) {
             builder.deliveryListener(CompositeDeliveryListener.of(all));

@@ -2,6 +2,8 @@ package io.actiontrail.spring.autoconfigure;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.EventType;
+import io.actiontrail.integrity.CheckpointSigner;
+import io.actiontrail.integrity.Integrity;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.slf4j.Slf4jAuditSink;
 import io.actiontrail.spring.autoconfigure.sink.AuditSinkFactory;
@@ -9,11 +11,13 @@ import io.actiontrail.spring.autoconfigure.sink.SinkDefinition;
 import io.actiontrail.spring.autoconfigure.sink.SinkTypes;
 import io.actiontrail.trail.EventSelector;
 import io.actiontrail.trail.Trail;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -52,7 +56,11 @@ final class ActionTrailFactory {
         }
     }
 
-    ActionTrail.Builder builder(String serviceName, Map<String, AuditSink> sinkBeans, List<Trail> trailBeans) {
+    ActionTrail.Builder builder(
+            String serviceName,
+            Map<String, AuditSink> sinkBeans,
+            List<Trail> trailBeans,
+            @Nullable CheckpointSigner signerBean) {
         ActionTrail.Builder b = ActionTrail.builder();
         ActionTrailProperties p = properties;
         set("service-name", serviceName, b::serviceName);
@@ -71,6 +79,11 @@ final class ActionTrailFactory {
         set("max-collection-elements", p.getMaxCollectionElements(), b::maxCollectionElements);
         set("shutdown-timeout", p.getShutdownTimeout(), b::shutdownTimeout);
         set("capture.redact-keys", p.getCapture().getRedactKeys(), b::redactKeys);
+        set("query-index", p.getQueryIndex(), b::queryIndex);
+        Integrity integrity = integrity(serviceName, signerBean);
+        if (integrity != null) {
+            b.integrity(integrity);
+        }
         // the application context closes the instance (destroy method), in order with the other beans
         b.shutdownHook(false);
 
@@ -219,6 +232,38 @@ final class ActionTrailFactory {
             throw new InvalidConfigurationPropertyValueException("actiontrail." + name, size, "too large");
         }
         return (int) bytes;
+    }
+
+    /** Tamper evidence from a signer bean or {@code actiontrail.integrity.key-file}; {@code null} when neither. */
+    private @Nullable Integrity integrity(String serviceName, @Nullable CheckpointSigner signerBean) {
+        ActionTrailProperties.Integrity p = properties.getIntegrity();
+        Path keyFile = p.getKeyFile();
+        if (signerBean == null && keyFile == null) {
+            return null;
+        }
+        String origin = p.getOrigin() != null ? p.getOrigin() : serviceName + "/actiontrail";
+        CheckpointSigner signer = signerBean;
+        if (signer == null && keyFile != null) {
+            String keyName = p.getKeyName() != null ? p.getKeyName() : origin;
+            try {
+                signer = CheckpointSigner.fromPkcs8(keyName, keyFile);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationPropertyValueException(
+                        "actiontrail.integrity.key-file", keyFile, String.valueOf(e.getMessage()));
+            }
+        }
+        Integrity.Builder builder = Integrity.builder().signer(Objects.requireNonNull(signer));
+        set("integrity.origin", origin, builder::origin);
+        set("integrity.checkpoint-interval", p.getCheckpointInterval(), builder::checkpointInterval);
+        set("integrity.heartbeat-interval", p.getHeartbeatInterval(), builder::heartbeatInterval);
+        try {
+            return builder.build();
+        } catch (IllegalStateException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "actiontrail.integrity.heartbeat-interval",
+                    p.getHeartbeatInterval(),
+                    String.valueOf(e.getMessage()));
+        }
     }
 
     private static <T> void set(String name, @Nullable T value, Consumer<T> setter) {

@@ -83,6 +83,12 @@ public final class ActionTrailProperties {
     /** The ActionTrail API (and, later, the console): off unless enabled. */
     private final Console console = new Console();
 
+    /** Tamper evidence for the journal: a Merkle log with signed checkpoints. */
+    private final Integrity integrity = new Integrity();
+
+    /** Whether the journal keeps the secondary index behind lookups and aggregations; defaults to true. */
+    private @Nullable Boolean queryIndex;
+
     /**
      * Trails by name: which events go to which sinks. When none is declared (here or as a Trail bean), one trail
      * named "main" takes every event to every declared sink, or to the SLF4J log when no sink is declared.
@@ -226,6 +232,18 @@ public final class ActionTrailProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Integrity getIntegrity() {
+        return integrity;
+    }
+
+    public @Nullable Boolean getQueryIndex() {
+        return queryIndex;
+    }
+
+    public void setQueryIndex(@Nullable Boolean queryIndex) {
+        this.queryIndex = queryIndex;
     }
 
     public Console getConsole() {
@@ -415,6 +433,68 @@ public final class ActionTrailProperties {
 
         public void setTokenSha256(@Nullable String tokenSha256) {
             this.tokenSha256 = tokenSha256;
+        }
+    }
+
+    /**
+     * The {@code actiontrail.integrity.*} properties: on when a key file is set (or a {@code CheckpointSigner} bean
+     * exists). Not thread-safe: bound once, then only read.
+     */
+    public static final class Integrity {
+
+        /** The Ed25519 private key (PKCS#8, PEM or DER) that signs checkpoints; never logged. */
+        private @Nullable Path keyFile;
+
+        /** The key's name in signed notes; defaults to the origin. */
+        private @Nullable String keyName;
+
+        /** The log's origin line; defaults to "<service-name>/actiontrail". */
+        private @Nullable String origin;
+
+        /** The longest time between checkpoints while events arrive; defaults to 1s. */
+        private @Nullable Duration checkpointInterval;
+
+        /** The longest time between checkpoints while none arrive (the heartbeat); defaults to 1m. */
+        private @Nullable Duration heartbeatInterval;
+
+        public @Nullable Path getKeyFile() {
+            return keyFile;
+        }
+
+        public void setKeyFile(@Nullable Path keyFile) {
+            this.keyFile = keyFile;
+        }
+
+        public @Nullable String getKeyName() {
+            return keyName;
+        }
+
+        public void setKeyName(@Nullable String keyName) {
+            this.keyName = keyName;
+        }
+
+        public @Nullable String getOrigin() {
+            return origin;
+        }
+
+        public void setOrigin(@Nullable String origin) {
+            this.origin = origin;
+        }
+
+        public @Nullable Duration getCheckpointInterval() {
+            return checkpointInterval;
+        }
+
+        public void setCheckpointInterval(@Nullable Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+        }
+
+        public @Nullable Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
         }
     }
 

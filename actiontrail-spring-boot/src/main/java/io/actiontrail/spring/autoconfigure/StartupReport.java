@@ -37,6 +37,14 @@ final class StartupReport implements ApplicationListener<ApplicationReadyEvent> 
         try {
             List<AuditCoverage.Report> reports = reports(coverages);
             log.info("ActionTrail: {}", line(reports, actionTrail.trails()));
+            actionTrail
+                    .integrityStatus()
+                    .ifPresent(status -> log.info(
+                            "ActionTrail: tamper evidence: checkpoints of '{}' signed by {}+{} (public key SHA-256 {})",
+                            status.origin(),
+                            status.keyName(),
+                            status.keyId(),
+                            status.fingerprint()));
             for (AuditCoverage.Report report : reports) {
                 for (String warning : report.warnings()) {
                     log.warn("ActionTrail: {}", warning);
