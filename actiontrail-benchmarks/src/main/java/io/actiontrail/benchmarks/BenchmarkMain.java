@@ -34,6 +34,9 @@ import org.openjdk.jmh.util.Statistics;
  */
 public final class BenchmarkMain {
 
+    /** The system property that sets the {@code api} group's journal size in any profile. */
+    static final String API_EVENTS_PROPERTY = "actiontrail.bench.api.events";
+
     private BenchmarkMain() {}
 
     /** The iteration counts and times of a profile. */
@@ -186,10 +189,12 @@ public final class BenchmarkMain {
      * {@code smoke}, 10,000,000 in {@code full}: about 7 GB, kept between runs). The searches are sampled with twice the
      * ingest warm-up (a Spring application's request path needs seconds to be compiled); each export is one
      * whole-range download per iteration, one warm-up and at most 3 measured, since one export of 10,000,000 rows takes
-     * minutes. The notes get the searches' percentiles and the exports' rows per second.
+     * minutes. The notes get the searches' percentiles and the exports' rows per second. The system property
+     * {@value #API_EVENTS_PROPERTY} sets another size ({@code quick} timings at 10,000,000 events, for example).
      */
     private static void api(Profile profile, Path notes, List<String> table) throws RunnerException {
-        String events = FULL.equals(profile) ? "10000000" : SMOKE.equals(profile) ? "100000" : "1000000";
+        String events = System.getProperty(
+                API_EVENTS_PROPERTY, FULL.equals(profile) ? "10000000" : SMOKE.equals(profile) ? "100000" : "1000000");
         Collection<RunResult> searches = run(options(profile, notes, "ConsoleApiBenchmark\\.search", 1, true)
                 .warmupIterations(2 * Math.max(1, profile.ingestWarmups()))
                 .param("events", events));
