@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * <p>What it trusts: the keys given, nothing in the directory. The kept hashes serve only to locate a change once
  * they agree with the signed checkpoints themselves. Not thread-safe: one instance per verification, used by one
  * thread at a time.
+ *
+ * <p>Over 500 lines on purpose: reading the checkpoints, recomputing the tree and locating each change are one pass
+ * over one set of findings; split apart, each part would need the others' state handed to it.
  */
 @InternalApi
 public final class JournalVerifier {

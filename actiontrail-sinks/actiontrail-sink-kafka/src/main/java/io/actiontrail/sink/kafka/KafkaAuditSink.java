@@ -84,6 +84,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The sink creates its producer itself, on the first write: the guarantees above depend on settings it must own.
  *
  * <p>Thread-safe to share; {@link #write} is called by the pipeline from one thread at a time.
+ *
+ * <p>Over 500 lines on purpose: most of it is the builder's checks of the producer settings that would break the
+ * delivery guarantees, kept next to the one place that relies on them.
  */
 public final class KafkaAuditSink extends AbstractAuditSink {
 
