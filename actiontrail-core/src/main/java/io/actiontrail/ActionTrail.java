@@ -338,7 +338,7 @@ public final class ActionTrail implements AutoCloseable {
 
     /**
      * Verifies what a sink holds of a trail against the trail's signed checkpoints, offline and read-only: a local copy
-     * of an object store prefix (a directory: the objects and the manifests under {@code checkpoints/}, as the S3 sink
+     * of an object store prefix (a directory: the objects and their manifests, {@code *.json}, as the S3 sink
      * writes them), or a file of JSON lines with {@code {"actiontrailCheckpoint": ...}} lines after the events they
      * cover (as the SLF4J sink logs them, or a webhook receiver appends them). Every trail and sink found is checked:
      * events deleted, changed, added or reordered, objects deleted, signatures, forks, heartbeats.

@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks what a sink holds of a trail against the trail's signed checkpoints, offline, reading only: a local copy of
- * an object store prefix (objects of JSON lines, gzip-compressed or not, and the {@link TrailManifest manifests} under
- * {@code checkpoints/}), or a file of JSON lines where checkpoints come as {@code {"actiontrailCheckpoint": "<note>"}}
+ * an object store prefix (objects of JSON lines, gzip-compressed or not, and the {@link TrailManifest manifests},
+ * {@code *.json}, anywhere in it), or a file of JSON lines where checkpoints come as {@code {"actiontrailCheckpoint": "<note>"}}
  * lines after the events they cover. For each log found (one per trail and sink, by origin) it puts the lines back in
  * log order, recomputes every checkpoint's root, and reports leaves no object holds (deleted events or objects), a
  * root the lines do not lead to (a changed, added or reordered line), lines no checkpoint covers, two roots for one
@@ -49,6 +49,7 @@ public final class TrailVerifier {
 
     private static final String CHECKPOINT_PREFIX = "{\"" + TrailManifest.CHECKPOINT_LINE_FIELD + "\":";
     private static final int HASH = Merkle.HASH_BYTES;
+    private static final String MANIFEST_SUFFIX = ".json";
     private static final long MAX_LEAVES = Integer.MAX_VALUE / HASH;
 
     private final List<VerifierKey> keys;
@@ -121,19 +122,20 @@ public final class TrailVerifier {
     private record Stored(String where, String note) {}
 
     private void verifyObjects(Path root) throws IOException {
-        Path dir = root.resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            findings.add(new Finding(Kind.NO_CHECKPOINT, -1, "no checkpoints/ directory in " + root));
-            return;
-        }
-        List<Path> manifests;
-        try (Stream<Path> files = Files.walk(dir)) {
-            manifests = files.filter(Files::isRegularFile).sorted().toList();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
         }
         Map<String, Log> logs = new LinkedHashMap<>();
         Set<String> listed = new HashSet<>();
+        List<Path> manifests = new ArrayList<>();
+        for (Path file : files) {
+            if (file.getFileName().toString().endsWith(MANIFEST_SUFFIX)) {
+                manifests.add(file);
+            }
+        }
         for (Path file : manifests) {
-            String where = root.relativize(file).toString();
+            String where = key(root, file);
             TrailManifest manifest;
             String origin;
             try {
@@ -153,18 +155,20 @@ public final class TrailVerifier {
         for (Log log : logs.values()) {
             check(log);
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String key = root.relativize(file).toString().replace('\\', '/');
-                if (!file.startsWith(dir) && !listed.contains(key)) {
-                    findings.add(new Finding(
-                            Kind.UNCOVERED, -1, key + ": an object no manifest lists: added, or its manifest deleted"));
-                }
+        for (Path file : files) {
+            String key = key(root, file);
+            if (!file.getFileName().toString().endsWith(MANIFEST_SUFFIX) && !listed.contains(key)) {
+                findings.add(new Finding(
+                        Kind.UNCOVERED, -1, key + ": an object no manifest lists: added, or its manifest deleted"));
             }
         }
         if (logs.isEmpty()) {
-            findings.add(new Finding(Kind.NO_CHECKPOINT, -1, "no readable manifest in " + dir));
+            findings.add(new Finding(Kind.NO_CHECKPOINT, -1, "no readable manifest (*.json) in " + root));
         }
+    }
+
+    private static String key(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
     }
 
     private void readObject(Path root, String manifest, TrailManifest.Part part, Log log) throws IOException {
@@ -335,7 +339,8 @@ public final class TrailVerifier {
                     Kind.DELETED,
                     leaf,
                     "'" + log.origin + "': entries " + leaf + " to " + (next - 1)
-                            + " are signed for but in no object the copy holds"));
+                            + " are signed for but not in the copy: events or objects were removed (in a file of"
+                            + " lines, removed lines anywhere before a checkpoint move the later ones up)"));
             if (firstGap < 0) {
                 firstGap = leaf;
             }
