@@ -69,6 +69,8 @@ public final class IntegrityLog {
     private long signedNanos = Long.MIN_VALUE;
     private long checkpoints;
     private volatile @Nullable String lastError;
+    /** The journal position after the last line hashed: retention keeps the segments from here on. */
+    private volatile long hashedEnd;
 
     /**
      * Opens the log of {@code journal} in {@code dataDir}/integrity, catching up with what the journal holds.
@@ -98,6 +100,9 @@ public final class IntegrityLog {
             closeFiles();
             throw new IllegalStateException("cannot open the integrity log in " + dir + ": " + e.getMessage(), e);
         }
+        this.hashedEnd = firstPosition + store.size();
+        // a line deleted before it is hashed would end the log: retention waits for the hashing, a moment at most
+        journal.holdRetention(() -> hashedEnd);
     }
 
     /** Reads or writes log.properties; returns the journal position of leaf 0. */
@@ -251,6 +256,7 @@ public final class IntegrityLog {
                 throw new IllegalStateException("the journal held no line at position " + expected[0]);
             }
             next = before;
+            hashedEnd = next;
         }
         store.flush(false);
     }

@@ -130,6 +130,11 @@ public final class DiskJournal extends AbstractJournal {
         readers.add(reader);
     }
 
+    @Override
+    public void holdRetention(java.util.function.LongSupplier hold) {
+        retention.hold(hold);
+    }
+
     Path dir() {
         return dir;
     }

@@ -231,6 +231,13 @@ public interface Journal extends AutoCloseable {
     /** Adds a reader whose unread events the journal must count as lost if it deletes them (retention, quota). */
     default void register(Reader reader) {}
 
+    /**
+     * Keeps retention and quota from deleting a segment that holds a position at or after {@code hold}'s answer: for a
+     * reader that cannot lose a line, such as the integrity log, which must hash every line. Its lag is short, so the
+     * quota is exceeded at most for that long.
+     */
+    default void holdRetention(java.util.function.LongSupplier hold) {}
+
     /** Returns the position of the first event at or after {@code millis} by event time, or the head if none is. */
     long firstAtOrAfter(long millis);
 

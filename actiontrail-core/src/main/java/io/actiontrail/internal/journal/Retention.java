@@ -25,6 +25,7 @@ final class Retention {
     private final SegmentFiles files;
     private final List<Journal.Reader> readers;
     private final Routing routing;
+    private volatile java.util.function.LongSupplier hold = () -> Long.MAX_VALUE;
 
     Retention(
             Path dir,
@@ -43,6 +44,11 @@ final class Retention {
         this.routing = routing;
     }
 
+    /** Keeps every segment holding a position at or after {@code hold}'s answer; see {@link Journal#holdRetention}. */
+    void hold(java.util.function.LongSupplier hold) {
+        this.hold = hold;
+    }
+
     /** Deletes the sealed segments beyond the retention or the quota, counting what shippers had not read. */
     synchronized void maintain() {
         releaseRoutes();
@@ -54,10 +60,11 @@ final class Retention {
         }
         List<Segment> delete = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        long held = hold.getAsLong();
         for (int i = 0; i + 1 < current.size(); i++) {
             Segment segment = current.get(i);
-            if (!segment.sealed()) {
-                break;
+            if (!segment.sealed() || current.get(i + 1).firstSeq > held) {
+                break; // open, or holding lines a reader that cannot lose one has not read yet
             }
             if (segment.lastWriteMillis() < cutoff) {
                 reasons.add(DeliveryListener.Dropped.RETENTION);
