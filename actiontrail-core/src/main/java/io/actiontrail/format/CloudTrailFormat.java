@@ -6,9 +6,11 @@ import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
 import io.actiontrail.UserIdentity;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class CloudTrailFormat implements EventFormat {
 
-    /** The CloudTrail record version whose documented contents this shape follows. */
-    static final String RECORD_VERSION = "1.09";
+    /** The oldest CloudTrail record version whose documented contents hold every field this shape writes. */
+    static final String RECORD_VERSION = "1.08";
 
     /** The key under {@code additionalEventData} that holds what CloudTrail has no field for. */
     static final String OWN_KEY = "actionTrail";
@@ -46,37 +48,32 @@ final class CloudTrailFormat implements EventFormat {
 
     private static void write(Json.Writer w, AuditEvent e) throws IOException {
         UserIdentity identity = e.userIdentity();
+        EventRW rw = e.eventRW();
+        EventType type = e.eventType();
+        EventCategory category = e.eventCategory();
+        // the fields CloudTrail documents as always present are written, null when the event has no value
         w.startObject();
         w.string("eventVersion", RECORD_VERSION);
-        if (identity != null) {
-            identity(w, identity);
-        }
+        identity(w, identity);
         w.string("eventTime", Json.time(e.eventTime()));
-        w.string("eventSource", e.serviceName());
+        w.nullable("eventSource", e.serviceName());
         w.string("eventName", e.eventName());
-        w.string("awsRegion", e.region());
-        w.string("sourceIPAddress", e.sourceIpAddress());
-        w.string("userAgent", e.userAgent());
+        w.nullable("awsRegion", e.region());
+        w.nullable("sourceIPAddress", e.sourceIpAddress());
+        w.nullable("userAgent", e.userAgent());
         w.string("errorCode", e.errorCode());
         w.string("errorMessage", e.errorMessage());
-        if (e.requestParameters() != null) {
-            w.tree("requestParameters", e.requestParameters());
-        }
-        if (e.responseElements() != null) {
-            w.tree("responseElements", e.responseElements());
-        }
+        w.tree("requestParameters", e.requestParameters());
+        w.tree("responseElements", e.responseElements());
         w.tree("additionalEventData", additionalEventData(e));
-        w.string("requestID", e.requestId());
+        w.nullable("requestID", e.requestId());
         w.string("eventID", e.eventId());
-        EventRW rw = e.eventRW();
         w.bool("readOnly", rw == null ? null : rw == EventRW.READ);
         resources(w, e);
-        EventType type = e.eventType();
-        w.string("eventType", type == null ? null : eventType(type));
-        EventCategory category = e.eventCategory();
+        w.nullable("eventType", type == null ? null : eventType(type));
         w.bool("managementEvent", category == null ? null : category == EventCategory.MANAGEMENT);
         w.string("recipientAccountId", identity == null ? null : identity.accountId());
-        w.string("eventCategory", category == null ? null : category.wireName());
+        w.nullable("eventCategory", category == null ? null : category.wireName());
         if (e.eventSource() != null) {
             w.startObject("tlsDetails");
             w.string("clientProvidedHostHeader", e.eventSource());
@@ -85,8 +82,13 @@ final class CloudTrailFormat implements EventFormat {
         w.endObject();
     }
 
-    private static void identity(Json.Writer w, UserIdentity identity) throws IOException {
+    private static void identity(Json.Writer w, @Nullable UserIdentity identity) throws IOException {
         w.startObject("userIdentity");
+        if (identity == null) {
+            w.string("type", "Unknown"); // CloudTrail's type for an identity it cannot tell
+            w.endObject();
+            return;
+        }
         w.string("type", identity.type().wireName());
         w.string("principalId", identity.principalId());
         w.string("accountId", identity.accountId());
@@ -96,13 +98,13 @@ final class CloudTrailFormat implements EventFormat {
         if (session != null && (session.creationDate() != null || session.mfaAuthenticated() != null)) {
             w.startObject("sessionContext");
             w.startObject("attributes");
-            w.string(
-                    "creationDate",
-                    session.creationDate() == null ? null : Json.time(session.creationDate()));
+            w.string("creationDate", session.creationDate() == null ? null : Json.time(session.creationDate()));
             // CloudTrail spells the flag as a string
             w.string(
                     "mfaAuthenticated",
-                    session.mfaAuthenticated() == null ? null : session.mfaAuthenticated().toString());
+                    session.mfaAuthenticated() == null
+                            ? null
+                            : session.mfaAuthenticated().toString());
             w.endObject();
             w.endObject();
         }
@@ -125,14 +127,18 @@ final class CloudTrailFormat implements EventFormat {
         if (!primary && (referenced == null || referenced.isEmpty())) {
             return;
         }
+        Set<String> written = new HashSet<>();
         w.startArray("resources");
         if (primary) {
             resource(w, e.resourceType(), e.resourceName());
+            written.add(e.resourceType() + "\u0000" + e.resourceName());
         }
         if (referenced != null) {
             for (Map.Entry<String, List<String>> entry : referenced.entrySet()) {
                 for (String id : entry.getValue()) {
-                    resource(w, entry.getKey(), id);
+                    if (written.add(entry.getKey() + "\u0000" + id)) {
+                        resource(w, entry.getKey(), id);
+                    }
                 }
             }
         }

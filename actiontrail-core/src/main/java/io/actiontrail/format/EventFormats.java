@@ -95,7 +95,8 @@ public final class EventFormats {
     }
 
     /**
-     * Returns the shape of an AWS CloudTrail event record (record contents version 1.09): {@code eventID}, {@code
+     * Returns the shape of an AWS CloudTrail event record (record contents version 1.08; the fields CloudTrail documents as always present are
+     * always written, {@code null} when the event has no value): {@code eventID}, {@code
      * eventTime}, {@code eventName}, {@code eventSource} (the service name), {@code awsRegion} (the region), {@code
      * userIdentity} ({@code type}, {@code principalId}, {@code accountId}, {@code accessKeyId}, {@code userName},
      * {@code sessionContext.attributes} with {@code creationDate} and {@code mfaAuthenticated} as a string), {@code
@@ -103,7 +104,7 @@ public final class EventFormats {
      * {@code errorCode}, {@code errorMessage}, {@code readOnly} (from {@code eventRW}), {@code eventType} ({@code
      * AwsApiCall}, {@code AwsConsoleAction}, {@code AwsConsoleSignIn} or {@code AwsServiceEvent}), {@code
      * eventCategory} and {@code managementEvent}, {@code recipientAccountId} (the identity's account), {@code
-     * resources} ({@code ARN} holds the resource's name or id, {@code type} its type; the primary resource first),
+     * resources} ({@code ARN} holds the resource's name or id, {@code type} its type; the primary resource first, none repeated),
      * {@code tlsDetails.clientProvidedHostHeader} (the event source host) and {@code additionalEventData}, which also
      * holds, under {@code actionTrail}, what CloudTrail has no field for: this project's {@code eventVersion}, exact
      * {@code eventType}, {@code eventRW}, {@code eventSource}, {@code resourceType}, {@code resourceName}, {@code
@@ -131,8 +132,9 @@ public final class EventFormats {
             case CLOUDEVENTS -> cloudEvents();
             case CLOUDEVENTS_BINARY -> cloudEventsBinary();
             case CLOUDTRAIL -> cloudTrail();
-            default -> throw new IllegalArgumentException(
-                    "unknown event format '" + name + "'; known formats: " + String.join(", ", NAMES));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown event format '" + name + "'; known formats: " + String.join(", ", NAMES));
         };
     }
 }

@@ -81,6 +81,16 @@ final class Json {
             }
         }
 
+        /** Writes the value, or {@code null}: for fields a format documents as always present. */
+        void nullable(String name, @Nullable String value) throws IOException {
+            g.writeFieldName(name);
+            if (value == null) {
+                g.writeNull();
+            } else {
+                g.writeString(value);
+            }
+        }
+
         void number(String name, @Nullable Long value) throws IOException {
             if (value != null) {
                 g.writeNumberField(name, value.longValue());

@@ -210,7 +210,9 @@ final class OcsfFormat implements EventFormat {
             w.startObject("session");
             w.number(
                     "created_time",
-                    session.creationDate() == null ? null : session.creationDate().toEpochMilli());
+                    session.creationDate() == null
+                            ? null
+                            : session.creationDate().toEpochMilli());
             w.bool("is_mfa", session.mfaAuthenticated());
             w.endObject();
         }
