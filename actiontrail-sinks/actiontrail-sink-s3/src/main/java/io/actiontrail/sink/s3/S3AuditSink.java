@@ -2,6 +2,9 @@ package io.actiontrail.sink.s3;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -11,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,10 +27,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -62,6 +68,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * {@value #METADATA_NEWEST_EVENT_TIME} (ISO-8601 UTC) and {@value #METADATA_CONTENT_SHA256} (lowercase hex SHA-256 of the
  * uncompressed content), which {@link S3EventReader} verifies. Each upload carries a {@code Content-MD5} header, so the
  * server checks the bytes it stores whatever the client's checksum mode.
+ *
+ * <p><b>Format.</b> By default each line is the journal's line as it is, which {@link S3EventReader} reads back.
+ * {@link Builder#format(EventFormat)} chooses another {@link EventFormats format}: the lines are then the events in
+ * that format (OCSF, CloudEvents structured mode), and with {@link EventFormats#cloudTrail()} an object is a CloudTrail
+ * log file instead, one JSON object {@code {"Records":[…]}}. Such objects carry the format's name in the {@value
+ * #METADATA_EVENT_FORMAT} metadata, and {@link S3EventReader} refuses them. With a format other than the default, a
+ * journal line that does not decode cannot be encoded: it is refused (dropped, counted and reported) and the rest
+ * written.
  *
  * <p><b>Batching.</b> By default ({@link #DEFAULT_BATCHING}) a batch is sent when its oldest event has waited 60
  * seconds or it holds 64 MiB of uncompressed JSON, whichever comes first.
@@ -115,6 +129,9 @@ public final class S3AuditSink extends AbstractAuditSink {
     /** The objects' content type: {@value}. */
     public static final String CONTENT_TYPE = "application/gzip";
 
+    /** The user metadata naming the event format of an object, written for every format but the default: {@value}. */
+    public static final String METADATA_EVENT_FORMAT = "event-format";
+
     private final S3Client client;
     private final String bucket;
     private final ObjectKeys keys;
@@ -126,6 +143,7 @@ public final class S3AuditSink extends AbstractAuditSink {
     private final @Nullable ObjectLockMode objectLockMode;
     private final @Nullable Duration objectLockRetention;
     private final Clock clock;
+    private final EventFormat format;
 
     private S3AuditSink(Builder builder, S3Client client, boolean ownsClient) {
         super("S3 sink", builder, ownsClient ? client::close : () -> {});
@@ -140,6 +158,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         this.objectLockMode = builder.objectLockMode;
         this.objectLockRetention = builder.objectLockRetention;
         this.clock = builder.clock;
+        this.format = builder.format;
     }
 
     /**
@@ -171,8 +190,39 @@ public final class S3AuditSink extends AbstractAuditSink {
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
         checkOpen();
+        Set<String> refused = new LinkedHashSet<>();
+        String firstRefusal = null;
+        Set<String> written = new LinkedHashSet<>();
         for (Map.Entry<Partition, List<AuditRecord>> part : partition(batch).entrySet()) {
-            put(part.getKey(), part.getValue());
+            List<AuditRecord> records = new ArrayList<>(part.getValue().size());
+            List<byte[]> lines = new ArrayList<>(part.getValue().size());
+            for (AuditRecord record : part.getValue()) {
+                try {
+                    lines.add(record.encoded(format));
+                    records.add(record);
+                } catch (IllegalArgumentException e) {
+                    refused.add(record.eventId());
+                    firstRefusal = firstRefusal != null ? firstRefusal : record.eventId() + ": " + e.getMessage();
+                }
+            }
+            if (records.isEmpty()) {
+                continue;
+            }
+            try {
+                put(part.getKey(), records, lines);
+            } catch (DeliveryException e) {
+                throw written.isEmpty() && refused.isEmpty()
+                        ? e
+                        : e.withDelivered(written).withRefused(refused);
+            }
+            records.forEach(r -> written.add(r.eventId()));
+        }
+        if (!refused.isEmpty()) {
+            throw DeliveryException.permanent(refused.size() + " of " + batch.size() + " events could not be encoded"
+                            + " as " + format.name() + " (the journal line does not decode) and are dropped; first: "
+                            + firstRefusal)
+                    .withDelivered(written)
+                    .withRefused(refused);
         }
     }
 
@@ -227,14 +277,17 @@ public final class S3AuditSink extends AbstractAuditSink {
         return keys.key(part.serviceName(), part.region(), oldest, ObjectKeys.uniqueId(ids));
     }
 
-    private void put(Partition part, List<AuditRecord> records) throws DeliveryException {
+    private void put(Partition part, List<AuditRecord> records, List<byte[]> lines) throws DeliveryException {
         String key = keyOf(part, records);
-        Content content = Content.of(records);
+        Content content = Content.of(records, lines, format == EventFormats.cloudTrail());
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(METADATA_EVENT_COUNT, String.valueOf(records.size()));
         metadata.put(METADATA_OLDEST_EVENT_TIME, content.oldest.toString());
         metadata.put(METADATA_NEWEST_EVENT_TIME, content.newest.toString());
         metadata.put(METADATA_CONTENT_SHA256, content.sha256);
+        if (format != EventFormats.actionTrail()) {
+            metadata.put(METADATA_EVENT_FORMAT, format.name());
+        }
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -282,6 +335,9 @@ public final class S3AuditSink extends AbstractAuditSink {
 
     /** One object's body: gzip-compressed JSON lines, with the digests and times the metadata needs. */
     private static final class Content {
+        private static final byte[] RECORDS_START = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] RECORDS_END = "]}".getBytes(StandardCharsets.US_ASCII);
+
         final byte[] gzip;
         final String sha256;
         final String md5Base64;
@@ -296,15 +352,28 @@ public final class S3AuditSink extends AbstractAuditSink {
             this.newest = newest;
         }
 
-        static Content of(List<AuditRecord> records) {
+        /**
+         * The encoded events as lines, each followed by a line feed; or, as a CloudTrail log file, as the elements of
+         * {@code {"Records":[…]}}.
+         */
+        static Content of(List<AuditRecord> records, List<byte[]> lines, boolean cloudTrailLogFile) {
             MessageDigest sha256 = ObjectKeys.sha256();
             ByteArrayOutputStream compressed = new ByteArrayOutputStream();
             Instant oldest = records.get(0).eventTime();
             Instant newest = oldest;
             try (OutputStream out = new DigestOutputStream(new GZIPOutputStream(compressed, 64 * 1024), sha256)) {
-                for (AuditRecord record : records) {
-                    record.writeTo(out);
-                    out.write('\n');
+                if (cloudTrailLogFile) {
+                    out.write(RECORDS_START);
+                }
+                for (int i = 0; i < records.size(); i++) {
+                    AuditRecord record = records.get(i);
+                    if (cloudTrailLogFile && i > 0) {
+                        out.write(',');
+                    }
+                    out.write(lines.get(i));
+                    if (!cloudTrailLogFile) {
+                        out.write('\n');
+                    }
                     Instant time = record.eventTime();
                     if (time.isBefore(oldest)) {
                         oldest = time;
@@ -312,6 +381,9 @@ public final class S3AuditSink extends AbstractAuditSink {
                     if (time.isAfter(newest)) {
                         newest = time;
                     }
+                }
+                if (cloudTrailLogFile) {
+                    out.write(RECORDS_END);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("compressing in memory cannot fail", e);
@@ -351,6 +423,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         private @Nullable ObjectLockMode objectLockMode;
         private @Nullable Duration objectLockRetention;
         private Clock clock = Clock.systemUTC();
+        private EventFormat format = EventFormats.actionTrail();
 
         private Builder(@Nullable S3Client client, @Nullable S3Connection connection, String bucket) {
             super(DEFAULT_NAME, DEFAULT_BATCHING);
@@ -473,6 +546,25 @@ public final class S3AuditSink extends AbstractAuditSink {
                 throw new IllegalArgumentException("objectLockRetention must be positive: " + retention);
             }
             this.objectLockRetention = retention;
+            return this;
+        }
+
+        /**
+         * Sets the format of the events in the objects; {@link EventFormats#actionTrail()}, the journal's lines as
+         * they are, by default. {@link EventFormats#cloudTrail()} writes CloudTrail log files.
+         *
+         * @throws InvalidSettingException naming {@code format}, for a binary-mode format: objects have no per-event
+         *     headers
+         */
+        public Builder format(EventFormat format) {
+            Objects.requireNonNull(format, "format");
+            if (format.isBinary()) {
+                throw new InvalidSettingException(
+                        "format",
+                        "format " + format.name() + " puts metadata into message headers, which S3 objects do not have"
+                                + " per event; use " + EventFormats.CLOUDEVENTS + " (structured mode)");
+            }
+            this.format = format;
             return this;
         }
 
