@@ -100,6 +100,11 @@ public final class Slf4jAuditSink implements AuditSink {
         return value == null ? log : log.addKeyValue(key, value);
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     @Override
     public Batching batching() {
         return batching;

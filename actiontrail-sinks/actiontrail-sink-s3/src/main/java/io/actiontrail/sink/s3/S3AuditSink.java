@@ -316,6 +316,11 @@ public final class S3AuditSink extends AbstractAuditSink {
         }
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     /** Returns the bucket the sink writes to. */
     public String bucket() {
         return bucket;

@@ -299,6 +299,11 @@ public final class WebhookAuditSink extends HttpAuditSink {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     @Override
     public String toString() {
         return "WebhookAuditSink{name=" + name() + ", url=" + safeUrl + '}';
