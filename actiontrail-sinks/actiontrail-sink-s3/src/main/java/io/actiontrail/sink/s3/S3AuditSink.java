@@ -5,6 +5,8 @@ import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.InvalidSettingException;
 import io.actiontrail.format.EventFormat;
 import io.actiontrail.format.EventFormats;
+import io.actiontrail.integrity.SignedNote;
+import io.actiontrail.integrity.TrailManifest;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -69,13 +72,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * uncompressed content), which {@link S3EventReader} verifies. Each upload carries a {@code Content-MD5} header, so the
  * server checks the bytes it stores whatever the client's checksum mode.
  *
- * <p><b>Format.</b> By default each line is the journal's line as it is, which {@link S3EventReader} reads back.
- * {@link Builder#format(EventFormat)} chooses another {@link EventFormats format}: the lines are then the events in
- * that format (OCSF, CloudEvents structured mode), and with {@link EventFormats#cloudTrail()} an object is a CloudTrail
- * log file instead, one JSON object {@code {"Records":[…]}}. Such objects carry the format's name in the {@value
- * #METADATA_EVENT_FORMAT} metadata, and {@link S3EventReader} refuses them. With a format other than the default, a
- * journal line that does not decode cannot be encoded: it is refused (dropped, counted and reported) and the rest
- * written.
+ * <p><b>Format.</b> By default each line is the journal's line as it is, which {@link S3EventReader} reads back and
+ * the trail verifier checks against the checkpoint manifests. {@link Builder#format(EventFormat)} chooses another
+ * {@link EventFormats format}: the lines are then the events in that format (OCSF, CloudEvents structured mode), and
+ * with {@link EventFormats#cloudTrail()} an object is a CloudTrail log file instead, one JSON object {@code
+ * {"Records":[…]}}. Such objects carry the format's name in the {@value #METADATA_EVENT_FORMAT} metadata; {@link
+ * S3EventReader} refuses them, and a copy in another format cannot be checked line by line against the trail's
+ * checkpoints, which sign the journal's lines. With a format other than the default, a journal line that does not
+ * decode cannot be encoded: it is refused (dropped, counted and reported) and the rest written.
  *
  * <p><b>Batching.</b> By default ({@link #DEFAULT_BATCHING}) a batch is sent when its oldest event has waited 60
  * seconds or it holds 64 MiB of uncompressed JSON, whichever comes first.
@@ -131,6 +135,9 @@ public final class S3AuditSink extends AbstractAuditSink {
 
     /** The user metadata naming the event format of an object, written for every format but the default: {@value}. */
     public static final String METADATA_EVENT_FORMAT = "event-format";
+
+    /** The content type of a checkpoint manifest: {@value}. */
+    public static final String MANIFEST_CONTENT_TYPE = "application/json";
 
     private final S3Client client;
     private final String bucket;
@@ -190,10 +197,12 @@ public final class S3AuditSink extends AbstractAuditSink {
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
         checkOpen();
+        Map<Partition, List<AuditRecord>> parts = partition(batch);
+        List<TrailManifest.Part> written = new ArrayList<>(parts.size());
         Set<String> refused = new LinkedHashSet<>();
+        Set<String> delivered = new LinkedHashSet<>();
         String firstRefusal = null;
-        Set<String> written = new LinkedHashSet<>();
-        for (Map.Entry<Partition, List<AuditRecord>> part : partition(batch).entrySet()) {
+        for (Map.Entry<Partition, List<AuditRecord>> part : parts.entrySet()) {
             List<AuditRecord> records = new ArrayList<>(part.getValue().size());
             List<byte[]> lines = new ArrayList<>(part.getValue().size());
             for (AuditRecord record : part.getValue()) {
@@ -201,6 +210,7 @@ public final class S3AuditSink extends AbstractAuditSink {
                     lines.add(record.encoded(format));
                     records.add(record);
                 } catch (IllegalArgumentException e) {
+                    // a journal line that does not decode cannot be written in another format: refused, counted
                     refused.add(record.eventId());
                     firstRefusal = firstRefusal != null ? firstRefusal : record.eventId() + ": " + e.getMessage();
                 }
@@ -208,21 +218,91 @@ public final class S3AuditSink extends AbstractAuditSink {
             if (records.isEmpty()) {
                 continue;
             }
+            String key;
             try {
-                put(part.getKey(), records, lines);
+                key = put(part.getKey(), records, lines);
             } catch (DeliveryException e) {
-                throw written.isEmpty() && refused.isEmpty()
-                        ? e
-                        : e.withDelivered(written).withRefused(refused);
+                throw refused.isEmpty() ? e : e.withRefused(refused);
             }
-            records.forEach(r -> written.add(r.eventId()));
+            written.add(new TrailManifest.Part(key.substring(keys.base().length()), leavesOf(batch, records)));
+            records.forEach(r -> delivered.add(r.eventId()));
+        }
+        Optional<SignedNote> checkpoint = batch.checkpoint();
+        if (checkpoint.isPresent()) {
+            try {
+                putManifest(new TrailManifest(checkpoint.get(), written));
+            } catch (DeliveryException e) {
+                throw refused.isEmpty() ? e : e.withRefused(refused);
+            }
         }
         if (!refused.isEmpty()) {
             throw DeliveryException.permanent(refused.size() + " of " + batch.size() + " events could not be encoded"
                             + " as " + format.name() + " (the journal line does not decode) and are dropped; first: "
                             + firstRefusal)
-                    .withDelivered(written)
+                    .withDelivered(delivered)
                     .withRefused(refused);
+        }
+    }
+
+    /**
+     * Writes a checkpoint without events (a heartbeat, or the last at a clean stop) as a manifest that lists no object,
+     * under {@code {prefix}/ActionTrail-Checkpoint/}, with the Object Lock settings of the events' objects.
+     *
+     * @throws DeliveryException when the upload failed; retryable
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        putManifest(new TrailManifest(checkpoint, List.of()));
+    }
+
+    /** The leaf ranges of one object's records, which are the batch's records in order. */
+    private static String leavesOf(AuditBatch batch, List<AuditRecord> records) {
+        if (batch.checkpoint().isEmpty()) {
+            return "";
+        }
+        java.util.IdentityHashMap<AuditRecord, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            index.put(batch.records().get(i), i);
+        }
+        long[] leaves = new long[records.size()];
+        for (int i = 0; i < leaves.length; i++) {
+            leaves[i] = batch.leafIndex(Objects.requireNonNull(index.get(records.get(i))));
+        }
+        return TrailManifest.ranges(leaves);
+    }
+
+    private void putManifest(TrailManifest manifest) throws DeliveryException {
+        String key = keys.manifestKey(manifest.checkpoint(), clock.instant());
+        byte[] body = manifest.toJson().getBytes(StandardCharsets.UTF_8);
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType(MANIFEST_CONTENT_TYPE)
+                .contentLength((long) body.length)
+                .contentMD5(Base64.getEncoder().encodeToString(md5(body)));
+        lock(request);
+        try {
+            client.putObject(request.build(), RequestBody.fromBytes(body));
+        } catch (SdkException e) {
+            throw S3Failures.toDeliveryException("PutObject", bucket, key, e);
+        }
+    }
+
+    private static byte[] md5(byte[] body) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    private void lock(PutObjectRequest.Builder request) {
+        Duration retention = objectLockRetention;
+        if (objectLockMode != null && retention != null) {
+            request.objectLockMode(objectLockMode)
+                    .objectLockRetainUntilDate(clock.instant().plus(retention));
         }
     }
 
@@ -277,7 +357,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         return keys.key(part.serviceName(), part.region(), oldest, ObjectKeys.uniqueId(ids));
     }
 
-    private void put(Partition part, List<AuditRecord> records, List<byte[]> lines) throws DeliveryException {
+    private String put(Partition part, List<AuditRecord> records, List<byte[]> lines) throws DeliveryException {
         String key = keyOf(part, records);
         Content content = Content.of(records, lines, format == EventFormats.cloudTrail());
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -304,16 +384,13 @@ public final class S3AuditSink extends AbstractAuditSink {
         if (storageClass != null) {
             request.storageClass(storageClass);
         }
-        Duration retention = objectLockRetention;
-        if (objectLockMode != null && retention != null) {
-            request.objectLockMode(objectLockMode)
-                    .objectLockRetainUntilDate(clock.instant().plus(retention));
-        }
+        lock(request);
         try {
             client.putObject(request.build(), RequestBody.fromBytes(content.gzip));
         } catch (SdkException e) {
             throw S3Failures.toDeliveryException("PutObject", bucket, key, e);
         }
+        return key;
     }
 
     /** Returns the format the events are written in. */

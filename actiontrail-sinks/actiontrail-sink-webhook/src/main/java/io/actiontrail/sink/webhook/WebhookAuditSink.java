@@ -3,6 +3,7 @@ package io.actiontrail.sink.webhook;
 import io.actiontrail.format.Binding;
 import io.actiontrail.format.EventFormat;
 import io.actiontrail.format.EventFormats;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.Batching;
@@ -86,6 +87,14 @@ public final class WebhookAuditSink extends HttpAuditSink {
     /** The header with the number of events in the body: {@value}. */
     public static final String HEADER_EVENT_COUNT = "X-ActionTrail-Event-Count";
 
+    /**
+     * The header with the trail's signed checkpoint covering the request's events, when the trail has tamper
+     * evidence: the signed note's UTF-8 text in base64 (a note spans lines). A request with no event and this header
+     * is a heartbeat. {@link WebhookVerifier#checkpoint} decodes it; {@link WebhookVerifier#eventLines} gives the events'
+     * exact lines, so a receiver that appends both to a file of JSON lines keeps a copy the trail verifier checks.
+     */
+    public static final String HEADER_CHECKPOINT = "X-ActionTrail-Checkpoint";
+
     /** The default batching: up to 500 events or 1 MiB of JSON per request, or what came within 1 second. */
     public static final Batching DEFAULT_BATCHING = new Batching(500, 1024L * 1024, Duration.ofSeconds(1));
 
@@ -163,11 +172,13 @@ public final class WebhookAuditSink extends HttpAuditSink {
                 for (int i = 0; i < encodable.size(); i++) {
                     AuditRecord record = encodable.get(i);
                     AuditBatch one = AuditBatch.of(List.of(record));
+                    // the batch's checkpoint covers all its events: it goes with the last request
+                    AuditBatch checkpointOf = i == encodable.size() - 1 ? batch : one;
                     try {
                         post(
                                 one,
                                 binaryRequest(
-                                        record, encoded.get(i), transport().now()));
+                                        record, encoded.get(i), transport().now(), checkpointOf));
                     } catch (DeliveryException e) {
                         throw delivered.isEmpty() && refused.isEmpty()
                                 ? e
@@ -178,7 +189,7 @@ public final class WebhookAuditSink extends HttpAuditSink {
             } else {
                 AuditBatch sent = refused.isEmpty() ? batch : AuditBatch.of(encodable);
                 try {
-                    post(sent, request(sent, encoded, transport().now()));
+                    post(sent, request(sent, encoded, transport().now(), batch));
                 } catch (DeliveryException e) {
                     throw refused.isEmpty() ? e : e.withRefused(refused);
                 }
@@ -219,32 +230,71 @@ public final class WebhookAuditSink extends HttpAuditSink {
         for (AuditRecord record : batch.records()) {
             encoded.add(record.encoded(format));
         }
-        return request(batch, encoded, now);
+        return request(batch, encoded, now, batch);
     }
 
-    private Request request(AuditBatch batch, List<byte[]> encoded, Instant now) {
+    private Request request(AuditBatch batch, List<byte[]> encoded, Instant now, AuditBatch checkpointOf) {
         byte[] body = body(encoded);
-        return signed(batch, body, now)
+        return signed(batch, body, now, checkpointOf)
                 .post(RequestBody.create(body, mediaType))
                 .build();
     }
 
     /** One event in binary mode: its data as the body, its context attributes as headers. */
-    private Request binaryRequest(AuditRecord record, byte[] data, Instant now) {
-        Request.Builder request = signed(AuditBatch.of(List.of(record)), data, now);
+    private Request binaryRequest(AuditRecord record, byte[] data, Instant now, AuditBatch checkpointOf) {
+        Request.Builder request = signed(AuditBatch.of(List.of(record)), data, now, checkpointOf);
         format.headers(record.event(), Binding.HTTP).forEach(request::header);
         return request.post(RequestBody.create(data, mediaType)).build();
     }
 
-    private Request.Builder signed(AuditBatch batch, byte[] body, Instant now) {
+    /** The signed request of {@code batch}'s events, with {@code checkpointOf}'s checkpoint when it has one. */
+    private Request.Builder signed(AuditBatch batch, byte[] body, Instant now, AuditBatch checkpointOf) {
         String timestamp = Long.toString(now.getEpochSecond());
-        return new Request.Builder()
+        Request.Builder request = new Request.Builder()
                 .url(url)
                 .headers(extraHeaders)
                 .header(HEADER_TIMESTAMP, timestamp)
                 .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
                 .header(HEADER_IDEMPOTENCY_KEY, Signatures.idempotencyKey(batch))
                 .header(HEADER_EVENT_COUNT, Integer.toString(batch.size()));
+        checkpointOf.checkpoint().ifPresent(c -> request.header(HEADER_CHECKPOINT, encode(c)));
+        return request;
+    }
+
+    /**
+     * Posts a checkpoint without events, {@code []} with the {@value #HEADER_CHECKPOINT} header: a heartbeat, or the
+     * last at a clean stop. Failures are as for {@link #write}.
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        HttpTransport transport = transport();
+        byte[] body = {'[', ']'};
+        String timestamp = Long.toString(transport.now().getEpochSecond());
+        Request request = new Request.Builder()
+                .url(url)
+                .headers(extraHeaders)
+                .header(HEADER_TIMESTAMP, timestamp)
+                .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
+                .header(HEADER_EVENT_COUNT, "0")
+                .header(HEADER_CHECKPOINT, encode(checkpoint))
+                .post(RequestBody.create(body, JSON))
+                .build();
+        try (Response response = transport.client().newCall(request).execute()) {
+            int code = response.code();
+            if (code < 200 || code >= 300) {
+                throw DeliveryException.retryable("POST " + safeUrl + " of a checkpoint was answered HTTP " + code);
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "POST " + safeUrl + " of a checkpoint failed before the receiver answered: " + e, e);
+        }
+    }
+
+    private static String encode(SignedNote checkpoint) {
+        return java.util.Base64.getEncoder()
+                .encodeToString(checkpoint.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] body(List<byte[]> encoded) {
