@@ -27,7 +27,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * them without parsing the message. The logger is {@value #DEFAULT_LOGGER_NAME} at {@code INFO} unless configured.
  *
  * <p>{@link Builder#format(EventFormat)} chooses another {@link EventFormats format} for the message, such as OCSF;
- * the key-value pairs stay the same.
+ * the key-value pairs stay the same. The checkpoint lines sign the journal's lines, so a log in another format cannot be
+ * checked by the trail verifier.
  *
  * <p>A logger that is switched off for the configured level would swallow events, so a batch written to it fails
  * permanently: the loss is counted and reported instead of silent.

@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * and the context attributes as {@code ce-*} headers, signed and keyed like a batch of one; a batch is delivered when
  * every one of its requests is, and a failure names the events already delivered. With a format other than the
  * default, a journal line that does not decode cannot be encoded: it is refused (dropped, counted and reported) and
- * the rest is delivered.
+ * the rest is delivered. The {@value #HEADER_CHECKPOINT} header signs the journal's lines, so a receiver keeps a copy
+ * the trail verifier checks only in the default format.
  *
  * <p><b>Failures.</b> A 2xx answer delivers the batch. Connection failures, timeouts, 5xx, 408, 425 and 429 are
  * retryable; so are 401, 403 and 404, which mean a wrong secret or URL that an operator can fix while the backlog
