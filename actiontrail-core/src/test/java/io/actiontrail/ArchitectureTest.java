@@ -21,6 +21,7 @@ class ArchitectureTest {
     private static final String[] API_PACKAGES = {
         "io.actiontrail",
         "io.actiontrail.capture",
+        "io.actiontrail.format",
         "io.actiontrail.integrity",
         "io.actiontrail.trail",
         "io.actiontrail.query",

@@ -1,6 +1,8 @@
 package io.actiontrail.sink;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +101,20 @@ public final class AuditRecord {
     /** Writes the encoded JSON line, without line terminator, to {@code out}. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(utf8Json);
+    }
+
+    /**
+     * Returns the event encoded in {@code format}: for {@link EventFormats#actionTrail()} a copy of the journal's line
+     * as it is, without decoding it; for any other format the decoded event, encoded.
+     *
+     * @throws IllegalArgumentException if the line does not decode, for a format other than the journal's own
+     */
+    public byte[] encoded(EventFormat format) {
+        Objects.requireNonNull(format, "format");
+        if (format == EventFormats.actionTrail()) {
+            return utf8Json.clone();
+        }
+        return format.encode(event());
     }
 
     /** Returns the decoded event; decoded once, on first use. */

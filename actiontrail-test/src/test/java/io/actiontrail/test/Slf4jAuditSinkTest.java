@@ -10,8 +10,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.DeliveryException;
 import io.actiontrail.sink.slf4j.Slf4jAuditSink;
@@ -50,6 +52,34 @@ final class Slf4jAuditSinkTest {
         logger.detachAppender(appender);
         appender.stop();
         logger.setLevel(previousLevel);
+    }
+
+    @Test
+    void logsTheChosenFormatAsTheMessageWithTheSameKeyValuePairs() throws Exception {
+        AuditEvent event = AuditEvent.builder("DeleteOrder")
+                .serviceName("orders")
+                .resource("Order", "o-1001")
+                .build();
+        Slf4jAuditSink sink = Slf4jAuditSink.builder()
+                .loggerName(LOGGER)
+                .format(EventFormats.ocsf())
+                .build();
+
+        sink.write(AuditBatch.ofEvents(List.of(event)));
+
+        ILoggingEvent logged = appender.list.get(0);
+        com.fasterxml.jackson.databind.JsonNode ocsf =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(logged.getFormattedMessage());
+        assertThat(ocsf.get("class_uid").asInt()).isEqualTo(6003);
+        assertThat(ocsf.at("/metadata/uid").asText()).isEqualTo(event.eventId());
+        assertThat(keyValues(logged)).containsEntry("eventId", event.eventId()).containsEntry("resourceName", "o-1001");
+    }
+
+    @Test
+    void refusesTheBinaryModeWhichNeedsHeaders() {
+        assertThatThrownBy(() -> Slf4jAuditSink.builder().format(EventFormats.cloudEventsBinary()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("cloudevents-binary");
     }
 
     @Test

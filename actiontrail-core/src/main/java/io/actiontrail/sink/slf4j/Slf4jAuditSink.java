@@ -1,7 +1,10 @@
 package io.actiontrail.sink.slf4j;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.InvalidSettingException;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.integrity.TrailManifest;
 import io.actiontrail.sink.AuditBatch;
@@ -9,6 +12,7 @@ import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +25,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  * Writes each event to SLF4J as one log record: the message is the event's JSON line, and the main fields are also
  * attached as SLF4J 2 key-value pairs, so structured encoders (logstash-logback-encoder, Log4j2 JSON layouts) index
  * them without parsing the message. The logger is {@value #DEFAULT_LOGGER_NAME} at {@code INFO} unless configured.
+ *
+ * <p>{@link Builder#format(EventFormat)} chooses another {@link EventFormats format} for the message, such as OCSF;
+ * the key-value pairs stay the same. The checkpoint lines sign the journal's lines, so a log in another format cannot be
+ * checked by the trail verifier.
  *
  * <p>A logger that is switched off for the configured level would swallow events, so a batch written to it fails
  * permanently: the loss is counted and reported instead of silent.
@@ -35,11 +43,13 @@ public final class Slf4jAuditSink implements AuditSink {
     private final Logger logger;
     private final Level level;
     private final Batching batching;
+    private final EventFormat format;
 
     private Slf4jAuditSink(Builder builder) {
         this.logger = LoggerFactory.getLogger(builder.loggerName);
         this.level = builder.level;
         this.batching = builder.batching;
+        this.format = builder.format;
     }
 
     /** Returns a sink logging to {@value #DEFAULT_LOGGER_NAME} at {@code INFO}. */
@@ -83,7 +93,10 @@ public final class Slf4jAuditSink implements AuditSink {
             log = add(log, "resourceName", e.resourceName());
             log = add(log, "outcome", e.outcome() == null ? null : e.outcome().wireName());
             log = add(log, "errorCode", e.errorCode());
-            log.setMessage(record.json()).log();
+            String message = format == EventFormats.actionTrail()
+                    ? record.json()
+                    : new String(record.encoded(format), StandardCharsets.UTF_8);
+            log.setMessage(message).log();
         }
         Optional<SignedNote> checkpoint = batch.checkpoint();
         if (checkpoint.isPresent()) {
@@ -115,6 +128,11 @@ public final class Slf4jAuditSink implements AuditSink {
         return value == null ? log : log.addKeyValue(key, value);
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     @Override
     public Batching batching() {
         return batching;
@@ -130,6 +148,7 @@ public final class Slf4jAuditSink implements AuditSink {
         private String loggerName = DEFAULT_LOGGER_NAME;
         private Level level = Level.INFO;
         private Batching batching = Batching.DEFAULT;
+        private EventFormat format = EventFormats.actionTrail();
 
         private Builder() {}
 
@@ -152,6 +171,25 @@ public final class Slf4jAuditSink implements AuditSink {
         /** Sets how events are grouped before logging; defaults to {@link Batching#DEFAULT}. */
         public Builder batching(Batching batching) {
             this.batching = Objects.requireNonNull(batching, "batching");
+            return this;
+        }
+
+        /**
+         * Sets the format of the log message; {@link EventFormats#actionTrail()}, the journal's line as it is, by
+         * default.
+         *
+         * @throws InvalidSettingException naming {@code format}, for a binary-mode format: a log record has no
+         *     per-event headers
+         */
+        public Builder format(EventFormat format) {
+            Objects.requireNonNull(format, "format");
+            if (format.isBinary()) {
+                throw new InvalidSettingException(
+                        "format",
+                        "format " + format.name() + " puts metadata into message headers, which log records do not"
+                                + " have; use " + EventFormats.CLOUDEVENTS + " (structured mode)");
+            }
+            this.format = format;
             return this;
         }
 

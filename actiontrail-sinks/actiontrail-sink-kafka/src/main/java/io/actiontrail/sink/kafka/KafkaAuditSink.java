@@ -5,6 +5,9 @@ import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.EventType;
 import io.actiontrail.InvalidSettingException;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.format.Binding;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -21,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +64,11 @@ import org.jspecify.annotations.Nullable;
  * can still reach the topic twice (the sink retried a batch whose acknowledgements were lost, or the process stopped
  * between the acknowledgement and the journal's cursor): duplicates carry the same event id, and, keyed by event id,
  * the same key. Within a partition, records keep journal order.
+ *
+ * <p><b>Format.</b> By default a record's value is the journal's line as it is; {@link Builder#format(EventFormat)}
+ * chooses another {@link EventFormats format}, such as OCSF or CloudEvents. With any format but the default, the
+ * record also has a {@value #HEADER_CONTENT_TYPE} header with the format's media type, and in CloudEvents binary mode
+ * the {@code ce_*} headers of the Kafka protocol binding, the value being the ActionTrail JSON object.
  *
  * <p><b>Headers.</b> {@value #HEADER_EVENT_NAME}: the event's name; {@value #HEADER_EVENT_TYPE}: its type, such as
  * {@code ApiCall}, when it has one; {@value #HEADER_TENANT}: the account id of its user identity, when it has one. All
@@ -114,6 +123,9 @@ public final class KafkaAuditSink extends AbstractAuditSink {
     /** The header with the account id of the event's user identity, when it has one: {@value}. */
     public static final String HEADER_TENANT = "actiontrail-tenant";
 
+    /** The header with the media type of the value, written for every format but the default: {@value}. */
+    public static final String HEADER_CONTENT_TYPE = "content-type";
+
     /** The SASL mechanisms {@link Builder#sasl} configures. */
     public static final Set<String> SASL_MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
@@ -123,6 +135,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
     private final String bootstrapServers;
     private final String topic;
     private final RecordKey key;
+    private final EventFormat format;
     private final Duration deliveryTimeout;
     private final Duration maxBlock;
     private final Secrets secrets;
@@ -134,6 +147,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         this.bootstrapServers = builder.bootstrapServers;
         this.topic = builder.topic;
         this.key = builder.key;
+        this.format = builder.format;
         this.deliveryTimeout = builder.deliveryTimeout;
         this.maxBlock = Duration.ofMillis(longOf(config, ProducerConfig.MAX_BLOCK_MS_CONFIG));
         this.secrets = secrets;
@@ -163,6 +177,11 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         return key;
     }
 
+    /** Returns the format of the records' values. */
+    public EventFormat format() {
+        return format;
+    }
+
     /**
      * Publishes every record of the batch and waits for the brokers to acknowledge each.
      *
@@ -180,8 +199,18 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         Outcome outcome = new Outcome();
         for (AuditRecord record : records) {
             Future<RecordMetadata> sent;
+            ProducerRecord<byte[], byte[]> producerRecord;
             try {
-                sent = producer.send(toProducerRecord(record));
+                producerRecord = toProducerRecord(record);
+            } catch (IllegalArgumentException e) {
+                // a journal line that does not decode cannot be written in another format: refused, counted
+                pending.add(CompletableFuture.failedFuture(new KafkaFailures.UnencodableRecordException(
+                        "the journal line of event " + record.eventId() + " does not decode, so it cannot be"
+                                + " written as " + format.name() + ": " + e.getMessage())));
+                continue;
+            }
+            try {
+                sent = producer.send(producerRecord);
             } catch (InterruptException e) {
                 Thread.interrupted(); // Kafka set the flag again; it is restored once the acknowledgements are read
                 outcome.interrupted = true;
@@ -264,7 +293,10 @@ public final class KafkaAuditSink extends AbstractAuditSink {
             Map.Entry<String, Throwable> first =
                     outcome.refused.entrySet().iterator().next();
             String message = outcome.refused.size() + " of " + batch.size() + " events refused by topic '" + topic
-                    + "' as too large (the other " + outcome.delivered.size() + " are acknowledged); first: "
+                    + (first.getValue() instanceof KafkaFailures.UnencodableRecordException
+                            ? "' as not encodable"
+                            : "' as too large")
+                    + " (the other " + outcome.delivered.size() + " are acknowledged); first: "
                     + first.getKey() + ": " + KafkaFailures.describe(first.getValue())
                     + " — raise the topic's max.message.bytes and the producer's max.request.size, or record smaller"
                     + " events";
@@ -354,13 +386,24 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         }
     }
 
-    /** The record of one journaled event: its JSON line as the value, the key and headers from the event. */
+    /**
+     * The record of one journaled event: the event in the sink's format as the value (the journal's line as it is by
+     * default), the key and headers from the event.
+     *
+     * @throws IllegalArgumentException if the line does not decode and the format is not the journal's own
+     */
     ProducerRecord<byte[], byte[]> toProducerRecord(AuditRecord record) {
-        byte[] value = record.json().getBytes(StandardCharsets.UTF_8);
+        byte[] value = record.encoded(format);
         RecordHeaders headers = new RecordHeaders();
         AuditEvent event = decode(record);
         String recordKey = record.eventId();
+        if (format != EventFormats.actionTrail()) {
+            headers.add(HEADER_CONTENT_TYPE, utf8(format.contentType()));
+        }
         if (event != null) {
+            if (format.isBinary()) {
+                format.headers(event, Binding.KAFKA).forEach((name, text) -> headers.add(name, utf8(text)));
+            }
             headers.add(HEADER_EVENT_NAME, utf8(event.eventName()));
             EventType type = event.eventType();
             if (type != null) {
@@ -396,7 +439,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
     @Override
     public String toString() {
         return "KafkaAuditSink{name=" + name() + ", bootstrapServers=" + bootstrapServers + ", topic=" + topic
-                + ", key=" + key + '}';
+                + ", key=" + key + (format == EventFormats.actionTrail() ? "" : ", format=" + format.name()) + '}';
     }
 
     private static long longOf(Map<String, Object> config, String key) {
@@ -500,6 +543,7 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         private final String bootstrapServers;
         private final String topic;
         private RecordKey key = RecordKey.EVENT_ID;
+        private EventFormat format = EventFormats.actionTrail();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private @Nullable String saslMechanism;
         private @Nullable String saslUsername;
@@ -517,6 +561,15 @@ public final class KafkaAuditSink extends AbstractAuditSink {
         /** Sets what the records' keys are made of; {@link RecordKey#EVENT_ID} by default. */
         public Builder key(RecordKey key) {
             this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * Sets the format of the records' values; {@link EventFormats#actionTrail()}, the journal's line as it is, by
+         * default. CloudEvents binary mode puts the context attributes into {@code ce_*} record headers.
+         */
+        public Builder format(EventFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
             return this;
         }
 

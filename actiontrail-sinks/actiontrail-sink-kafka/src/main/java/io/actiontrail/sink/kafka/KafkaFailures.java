@@ -1,5 +1,6 @@
 package io.actiontrail.sink.kafka;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
@@ -25,9 +26,21 @@ final class KafkaFailures {
 
     private KafkaFailures() {}
 
-    /** Whether the broker or the producer refuses this record for its size, and always will. */
+    /**
+     * Whether the broker or the producer refuses this record for its size, or the sink cannot encode it in its format,
+     * and always will.
+     */
     static boolean refusesRecord(Throwable failure) {
-        return failure instanceof RecordTooLargeException;
+        return failure instanceof RecordTooLargeException || failure instanceof UnencodableRecordException;
+    }
+
+    /** A journal line that does not decode, so that the sink cannot write it in a format other than the journal's. */
+    static final class UnencodableRecordException extends KafkaException {
+        private static final long serialVersionUID = 1L;
+
+        UnencodableRecordException(String message) {
+            super(message);
+        }
     }
 
     /**

@@ -2,6 +2,9 @@ package io.actiontrail.sink.s3;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.integrity.TrailManifest;
 import io.actiontrail.sink.AbstractAuditSink;
@@ -26,11 +29,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -66,6 +71,15 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * {@value #METADATA_NEWEST_EVENT_TIME} (ISO-8601 UTC) and {@value #METADATA_CONTENT_SHA256} (lowercase hex SHA-256 of the
  * uncompressed content), which {@link S3EventReader} verifies. Each upload carries a {@code Content-MD5} header, so the
  * server checks the bytes it stores whatever the client's checksum mode.
+ *
+ * <p><b>Format.</b> By default each line is the journal's line as it is, which {@link S3EventReader} reads back and
+ * the trail verifier checks against the checkpoint manifests. {@link Builder#format(EventFormat)} chooses another
+ * {@link EventFormats format}: the lines are then the events in that format (OCSF, CloudEvents structured mode), and
+ * with {@link EventFormats#cloudTrail()} an object is a CloudTrail log file instead, one JSON object {@code
+ * {"Records":[…]}}. Such objects carry the format's name in the {@value #METADATA_EVENT_FORMAT} metadata; {@link
+ * S3EventReader} refuses them, and a copy in another format cannot be checked line by line against the trail's
+ * checkpoints, which sign the journal's lines. With a format other than the default, a journal line that does not
+ * decode cannot be encoded: it is refused (dropped, counted and reported) and the rest written.
  *
  * <p><b>Batching.</b> By default ({@link #DEFAULT_BATCHING}) a batch is sent when its oldest event has waited 60
  * seconds or it holds 64 MiB of uncompressed JSON, whichever comes first.
@@ -119,6 +133,9 @@ public final class S3AuditSink extends AbstractAuditSink {
     /** The objects' content type: {@value}. */
     public static final String CONTENT_TYPE = "application/gzip";
 
+    /** The user metadata naming the event format of an object, written for every format but the default: {@value}. */
+    public static final String METADATA_EVENT_FORMAT = "event-format";
+
     /** The content type of a checkpoint manifest: {@value}. */
     public static final String MANIFEST_CONTENT_TYPE = "application/json";
 
@@ -133,6 +150,7 @@ public final class S3AuditSink extends AbstractAuditSink {
     private final @Nullable ObjectLockMode objectLockMode;
     private final @Nullable Duration objectLockRetention;
     private final Clock clock;
+    private final EventFormat format;
 
     private S3AuditSink(Builder builder, S3Client client, boolean ownsClient) {
         super("S3 sink", builder, ownsClient ? client::close : () -> {});
@@ -147,6 +165,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         this.objectLockMode = builder.objectLockMode;
         this.objectLockRetention = builder.objectLockRetention;
         this.clock = builder.clock;
+        this.format = builder.format;
     }
 
     /**
@@ -180,13 +199,48 @@ public final class S3AuditSink extends AbstractAuditSink {
         checkOpen();
         Map<Partition, List<AuditRecord>> parts = partition(batch);
         List<TrailManifest.Part> written = new ArrayList<>(parts.size());
+        Set<String> refused = new LinkedHashSet<>();
+        Set<String> delivered = new LinkedHashSet<>();
+        String firstRefusal = null;
         for (Map.Entry<Partition, List<AuditRecord>> part : parts.entrySet()) {
-            String key = put(part.getKey(), part.getValue());
-            written.add(new TrailManifest.Part(key.substring(keys.base().length()), leavesOf(batch, part.getValue())));
+            List<AuditRecord> records = new ArrayList<>(part.getValue().size());
+            List<byte[]> lines = new ArrayList<>(part.getValue().size());
+            for (AuditRecord record : part.getValue()) {
+                try {
+                    lines.add(record.encoded(format));
+                    records.add(record);
+                } catch (IllegalArgumentException e) {
+                    // a journal line that does not decode cannot be written in another format: refused, counted
+                    refused.add(record.eventId());
+                    firstRefusal = firstRefusal != null ? firstRefusal : record.eventId() + ": " + e.getMessage();
+                }
+            }
+            if (records.isEmpty()) {
+                continue;
+            }
+            String key;
+            try {
+                key = put(part.getKey(), records, lines);
+            } catch (DeliveryException e) {
+                throw refused.isEmpty() ? e : e.withRefused(refused);
+            }
+            written.add(new TrailManifest.Part(key.substring(keys.base().length()), leavesOf(batch, records)));
+            records.forEach(r -> delivered.add(r.eventId()));
         }
         Optional<SignedNote> checkpoint = batch.checkpoint();
         if (checkpoint.isPresent()) {
-            putManifest(new TrailManifest(checkpoint.get(), written));
+            try {
+                putManifest(new TrailManifest(checkpoint.get(), written));
+            } catch (DeliveryException e) {
+                throw refused.isEmpty() ? e : e.withRefused(refused);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw DeliveryException.permanent(refused.size() + " of " + batch.size() + " events could not be encoded"
+                            + " as " + format.name() + " (the journal line does not decode) and are dropped; first: "
+                            + firstRefusal)
+                    .withDelivered(delivered)
+                    .withRefused(refused);
         }
     }
 
@@ -303,14 +357,17 @@ public final class S3AuditSink extends AbstractAuditSink {
         return keys.key(part.serviceName(), part.region(), oldest, ObjectKeys.uniqueId(ids));
     }
 
-    private String put(Partition part, List<AuditRecord> records) throws DeliveryException {
+    private String put(Partition part, List<AuditRecord> records, List<byte[]> lines) throws DeliveryException {
         String key = keyOf(part, records);
-        Content content = Content.of(records);
+        Content content = Content.of(records, lines, format == EventFormats.cloudTrail());
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(METADATA_EVENT_COUNT, String.valueOf(records.size()));
         metadata.put(METADATA_OLDEST_EVENT_TIME, content.oldest.toString());
         metadata.put(METADATA_NEWEST_EVENT_TIME, content.newest.toString());
         metadata.put(METADATA_CONTENT_SHA256, content.sha256);
+        if (format != EventFormats.actionTrail()) {
+            metadata.put(METADATA_EVENT_FORMAT, format.name());
+        }
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -336,6 +393,11 @@ public final class S3AuditSink extends AbstractAuditSink {
         return key;
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     /** Returns the bucket the sink writes to. */
     public String bucket() {
         return bucket;
@@ -355,6 +417,9 @@ public final class S3AuditSink extends AbstractAuditSink {
 
     /** One object's body: gzip-compressed JSON lines, with the digests and times the metadata needs. */
     private static final class Content {
+        private static final byte[] RECORDS_START = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] RECORDS_END = "]}".getBytes(StandardCharsets.US_ASCII);
+
         final byte[] gzip;
         final String sha256;
         final String md5Base64;
@@ -369,15 +434,28 @@ public final class S3AuditSink extends AbstractAuditSink {
             this.newest = newest;
         }
 
-        static Content of(List<AuditRecord> records) {
+        /**
+         * The encoded events as lines, each followed by a line feed; or, as a CloudTrail log file, as the elements of
+         * {@code {"Records":[…]}}.
+         */
+        static Content of(List<AuditRecord> records, List<byte[]> lines, boolean cloudTrailLogFile) {
             MessageDigest sha256 = ObjectKeys.sha256();
             ByteArrayOutputStream compressed = new ByteArrayOutputStream();
             Instant oldest = records.get(0).eventTime();
             Instant newest = oldest;
             try (OutputStream out = new DigestOutputStream(new GZIPOutputStream(compressed, 64 * 1024), sha256)) {
-                for (AuditRecord record : records) {
-                    record.writeTo(out);
-                    out.write('\n');
+                if (cloudTrailLogFile) {
+                    out.write(RECORDS_START);
+                }
+                for (int i = 0; i < records.size(); i++) {
+                    AuditRecord record = records.get(i);
+                    if (cloudTrailLogFile && i > 0) {
+                        out.write(',');
+                    }
+                    out.write(lines.get(i));
+                    if (!cloudTrailLogFile) {
+                        out.write('\n');
+                    }
                     Instant time = record.eventTime();
                     if (time.isBefore(oldest)) {
                         oldest = time;
@@ -385,6 +463,9 @@ public final class S3AuditSink extends AbstractAuditSink {
                     if (time.isAfter(newest)) {
                         newest = time;
                     }
+                }
+                if (cloudTrailLogFile) {
+                    out.write(RECORDS_END);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("compressing in memory cannot fail", e);
@@ -424,6 +505,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         private @Nullable ObjectLockMode objectLockMode;
         private @Nullable Duration objectLockRetention;
         private Clock clock = Clock.systemUTC();
+        private EventFormat format = EventFormats.actionTrail();
 
         private Builder(@Nullable S3Client client, @Nullable S3Connection connection, String bucket) {
             super(DEFAULT_NAME, DEFAULT_BATCHING);
@@ -546,6 +628,25 @@ public final class S3AuditSink extends AbstractAuditSink {
                 throw new IllegalArgumentException("objectLockRetention must be positive: " + retention);
             }
             this.objectLockRetention = retention;
+            return this;
+        }
+
+        /**
+         * Sets the format of the events in the objects; {@link EventFormats#actionTrail()}, the journal's lines as
+         * they are, by default. {@link EventFormats#cloudTrail()} writes CloudTrail log files.
+         *
+         * @throws InvalidSettingException naming {@code format}, for a binary-mode format: objects have no per-event
+         *     headers
+         */
+        public Builder format(EventFormat format) {
+            Objects.requireNonNull(format, "format");
+            if (format.isBinary()) {
+                throw new InvalidSettingException(
+                        "format",
+                        "format " + format.name() + " puts metadata into message headers, which S3 objects do not have"
+                                + " per event; use " + EventFormats.CLOUDEVENTS + " (structured mode)");
+            }
+            this.format = format;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.actiontrail.sink.s3;
 
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -132,11 +133,17 @@ public final class S3EventReader implements AutoCloseable {
      * Returns every event of one object, in the order they were written, after checking its content.
      *
      * @throws S3ObjectIntegrityException when the content does not match its checksum or is not valid gzip
+     * @throws IllegalStateException when the object was written in another event format than the default
      */
     public List<AuditRecord> read(String key) {
         Objects.requireNonNull(key, "key");
         ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(
                 GetObjectRequest.builder().bucket(bucket).key(key).build());
+        String format = metadata(object.response().metadata(), S3AuditSink.METADATA_EVENT_FORMAT);
+        if (format != null && !format.strip().equals(EventFormats.ACTIONTRAIL)) {
+            throw new IllegalStateException("object s3://" + bucket + "/" + key + " holds events in format '" + format
+                    + "'; only objects in the " + EventFormats.ACTIONTRAIL + " format are read back as events");
+        }
         byte[] content = gunzip(key, object.asByteArrayUnsafe());
         if (verifyChecksums) {
             String expected = metadata(object.response().metadata(), S3AuditSink.METADATA_CONTENT_SHA256);

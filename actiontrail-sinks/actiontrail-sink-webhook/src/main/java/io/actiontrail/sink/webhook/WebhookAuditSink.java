@@ -1,5 +1,8 @@
 package io.actiontrail.sink.webhook;
 
+import io.actiontrail.format.Binding;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -13,7 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +47,16 @@ import org.jspecify.annotations.Nullable;
  * secret, of the timestamp, a full stop and the raw body ({@link WebhookVerifier} checks it); {@value
  * #HEADER_IDEMPOTENCY_KEY}: derived from the batch's event ids, the same on every retry of the batch, so a receiver
  * can ignore a batch it already processed; {@value #HEADER_EVENT_COUNT}: the number of events.
+ *
+ * <p><b>Format.</b> By default the array holds the journal's lines as they are. {@link Builder#format(EventFormat)}
+ * chooses another {@link EventFormats format}: the body is then a JSON array of the events in that format, with the
+ * format's batch media type ({@code application/cloudevents-batch+json} for CloudEvents). In CloudEvents binary mode
+ * each event is its own request, in journal order: the ActionTrail JSON object as the body ({@code application/json})
+ * and the context attributes as {@code ce-*} headers, signed and keyed like a batch of one; a batch is delivered when
+ * every one of its requests is, and a failure names the events already delivered. With a format other than the
+ * default, a journal line that does not decode cannot be encoded: it is refused (dropped, counted and reported) and
+ * the rest is delivered. The {@value #HEADER_CHECKPOINT} header signs the journal's lines, so a receiver keeps a copy
+ * the trail verifier checks only in the default format.
  *
  * <p><b>Failures.</b> A 2xx answer delivers the batch. Connection failures, timeouts, 5xx, 408, 425 and 429 are
  * retryable; so are 401, 403 and 404, which mean a wrong secret or URL that an operator can fix while the backlog
@@ -97,6 +113,8 @@ public final class WebhookAuditSink extends HttpAuditSink {
     private final String safeUrl;
     private final byte[] secret;
     private final Headers extraHeaders;
+    private final EventFormat format;
+    private final MediaType mediaType;
 
     private WebhookAuditSink(Builder builder, byte[] secret) {
         super("webhook sink", builder);
@@ -104,6 +122,11 @@ public final class WebhookAuditSink extends HttpAuditSink {
         this.safeUrl = safe(builder.url);
         this.secret = secret;
         this.extraHeaders = Headers.of(builder.headers);
+        this.format = builder.format;
+        this.mediaType = format == EventFormats.actionTrail()
+                ? JSON
+                : MediaType.get(
+                        (format.isBinary() ? format.contentType() : format.batchContentType()) + "; charset=utf-8");
     }
 
     /**
@@ -131,8 +154,61 @@ public final class WebhookAuditSink extends HttpAuditSink {
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
         checkOpen();
+        List<AuditRecord> encodable = new ArrayList<>(batch.size());
+        List<byte[]> encoded = new ArrayList<>(batch.size());
+        Set<String> refused = new LinkedHashSet<>();
+        String firstRefusal = null;
+        for (AuditRecord record : batch.records()) {
+            try {
+                encoded.add(record.encoded(format));
+                encodable.add(record);
+            } catch (IllegalArgumentException e) {
+                refused.add(record.eventId());
+                firstRefusal = firstRefusal != null ? firstRefusal : record.eventId() + ": " + e.getMessage();
+            }
+        }
+        Set<String> delivered = new LinkedHashSet<>();
+        if (!encodable.isEmpty()) {
+            if (format.isBinary()) {
+                for (int i = 0; i < encodable.size(); i++) {
+                    AuditRecord record = encodable.get(i);
+                    AuditBatch one = AuditBatch.of(List.of(record));
+                    // the batch's checkpoint covers all its events: it goes with the last request
+                    AuditBatch checkpointOf = i == encodable.size() - 1 ? batch : one;
+                    try {
+                        post(
+                                one,
+                                binaryRequest(
+                                        record, encoded.get(i), transport().now(), checkpointOf));
+                    } catch (DeliveryException e) {
+                        throw delivered.isEmpty() && refused.isEmpty()
+                                ? e
+                                : e.withDelivered(delivered).withRefused(refused);
+                    }
+                    delivered.add(record.eventId());
+                }
+            } else {
+                AuditBatch sent = refused.isEmpty() ? batch : AuditBatch.of(encodable);
+                try {
+                    post(sent, request(sent, encoded, transport().now(), batch));
+                } catch (DeliveryException e) {
+                    throw refused.isEmpty() ? e : e.withRefused(refused);
+                }
+                encodable.forEach(r -> delivered.add(r.eventId()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw DeliveryException.permanent(refused.size() + " of " + batch.size() + " events could not be encoded"
+                            + " as " + format.name() + " (the journal line does not decode) and are dropped; first: "
+                            + firstRefusal)
+                    .withDelivered(delivered)
+                    .withRefused(refused);
+        }
+    }
+
+    /** POSTs one request for the events of {@code batch}. */
+    private void post(AuditBatch batch, Request request) throws DeliveryException {
         HttpTransport transport = transport();
-        Request request = request(batch, transport.now());
         try (Response response = transport.client().newCall(request).execute()) {
             int code = response.code();
             if (code >= 200 && code < 300) {
@@ -151,7 +227,29 @@ public final class WebhookAuditSink extends HttpAuditSink {
 
     /** Returns the signed request for the batch at the given time; the same batch always has the same body and key. */
     Request request(AuditBatch batch, Instant now) {
-        byte[] body = body(batch);
+        List<byte[]> encoded = new ArrayList<>(batch.size());
+        for (AuditRecord record : batch.records()) {
+            encoded.add(record.encoded(format));
+        }
+        return request(batch, encoded, now, batch);
+    }
+
+    private Request request(AuditBatch batch, List<byte[]> encoded, Instant now, AuditBatch checkpointOf) {
+        byte[] body = body(encoded);
+        return signed(batch, body, now, checkpointOf)
+                .post(RequestBody.create(body, mediaType))
+                .build();
+    }
+
+    /** One event in binary mode: its data as the body, its context attributes as headers. */
+    private Request binaryRequest(AuditRecord record, byte[] data, Instant now, AuditBatch checkpointOf) {
+        Request.Builder request = signed(AuditBatch.of(List.of(record)), data, now, checkpointOf);
+        format.headers(record.event(), Binding.HTTP).forEach(request::header);
+        return request.post(RequestBody.create(data, mediaType)).build();
+    }
+
+    /** The signed request of {@code batch}'s events, with {@code checkpointOf}'s checkpoint when it has one. */
+    private Request.Builder signed(AuditBatch batch, byte[] body, Instant now, AuditBatch checkpointOf) {
         String timestamp = Long.toString(now.getEpochSecond());
         Request.Builder request = new Request.Builder()
                 .url(url)
@@ -160,8 +258,8 @@ public final class WebhookAuditSink extends HttpAuditSink {
                 .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
                 .header(HEADER_IDEMPOTENCY_KEY, Signatures.idempotencyKey(batch))
                 .header(HEADER_EVENT_COUNT, Integer.toString(batch.size()));
-        batch.checkpoint().ifPresent(c -> request.header(HEADER_CHECKPOINT, encode(c)));
-        return request.post(RequestBody.create(body, JSON)).build();
+        checkpointOf.checkpoint().ifPresent(c -> request.header(HEADER_CHECKPOINT, encode(c)));
+        return request;
     }
 
     /**
@@ -200,18 +298,21 @@ public final class WebhookAuditSink extends HttpAuditSink {
                 .encodeToString(checkpoint.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] body(AuditBatch batch) {
-        ByteArrayOutputStream out =
-                new ByteArrayOutputStream((int) Math.min(batch.sizeInBytes() + 2 + batch.size(), 1 << 30));
+    private static byte[] body(List<byte[]> encoded) {
+        long size = 2L + encoded.size();
+        for (byte[] one : encoded) {
+            size += one.length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(size, 1 << 30));
         try {
             out.write('[');
             boolean first = true;
-            for (AuditRecord record : batch.records()) {
+            for (byte[] one : encoded) {
                 if (!first) {
                     out.write(',');
                 }
                 first = false;
-                record.writeTo(out);
+                out.write(one);
             }
             out.write(']');
         } catch (IOException e) {
@@ -249,6 +350,11 @@ public final class WebhookAuditSink extends HttpAuditSink {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
+    /** Returns the format the events are written in. */
+    public EventFormat format() {
+        return format;
+    }
+
     @Override
     public String toString() {
         return "WebhookAuditSink{name=" + name() + ", url=" + safeUrl + '}';
@@ -259,6 +365,7 @@ public final class WebhookAuditSink extends HttpAuditSink {
         private final HttpUrl url;
         private byte @Nullable [] secret;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private EventFormat format = EventFormats.actionTrail();
 
         private Builder(HttpUrl url) {
             super(DEFAULT_NAME, DEFAULT_BATCHING);
@@ -309,6 +416,15 @@ public final class WebhookAuditSink extends HttpAuditSink {
                 throw new IllegalArgumentException("header '" + name + "' has an invalid name or value", null);
             }
             headers.put(name.strip(), value);
+            return this;
+        }
+
+        /**
+         * Sets the format of the events in the body; {@link EventFormats#actionTrail()}, the journal's lines as they
+         * are, by default. CloudEvents binary mode sends one request per event with {@code ce-*} headers.
+         */
+        public Builder format(EventFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
             return this;
         }
 

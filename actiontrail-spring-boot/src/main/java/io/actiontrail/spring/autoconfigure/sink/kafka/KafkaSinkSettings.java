@@ -2,6 +2,7 @@ package io.actiontrail.spring.autoconfigure.sink.kafka;
 
 import io.actiontrail.ConflictingSettingsException;
 import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.kafka.KafkaAuditSink;
 import io.actiontrail.sink.kafka.RecordKey;
@@ -15,11 +16,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The settings of {@code type: kafka} sinks from {@code actiontrail.sinks.<name>.*}: the cluster's
  * {@code bootstrap-servers}, the {@code topic}, the record {@code key}, SASL credentials, any producer
- * {@code properties} (TLS, other SASL mechanisms, compression), the timeouts and batching. A bad value fails naming its
+ * {@code properties} (TLS, other SASL mechanisms, compression), the event {@code format}, the timeouts and batching. A bad value fails naming its
  * property; the password and the values of {@code properties} never appear in a message. Bound once, then only read:
  * not thread-safe.
  */
 final class KafkaSinkSettings extends BatchSettings {
+
+    /**
+     * The event format: actiontrail (the default, the journal's JSON line), ocsf, cloudevents, cloudevents-binary or cloudtrail.
+     */
+    private @Nullable String format;
 
     /** The brokers to bootstrap from, host:port pairs separated by commas (required). */
     private @Nullable String bootstrapServers;
@@ -120,6 +126,14 @@ final class KafkaSinkSettings extends BatchSettings {
         this.closeTimeout = closeTimeout;
     }
 
+    public @Nullable String getFormat() {
+        return format;
+    }
+
+    public void setFormat(@Nullable String format) {
+        this.format = format;
+    }
+
     @Override
     public AuditSink create(SinkDefinition definition) {
         String servers = definition.required(
@@ -134,6 +148,7 @@ final class KafkaSinkSettings extends BatchSettings {
                     isTopic ? "topic" : "bootstrap-servers", isTopic ? name : servers, String.valueOf(e.getMessage()));
         }
         b.name(definition.name());
+        definition.apply("format", getFormat(), v -> b.format(EventFormats.named(v)));
         definition.apply("key", getKey(), b::key);
         getProperties().forEach((property, value) -> {
             try {

@@ -1,6 +1,7 @@
 package io.actiontrail.spring.autoconfigure.sink.s3;
 
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.s3.S3Connection;
@@ -18,6 +19,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * never appears in a message. Bound once, then only read: not thread-safe.
  */
 final class S3SinkSettings extends BatchSettings {
+
+    /**
+     * The event format: actiontrail (the default, the journal's JSON line), ocsf, cloudevents, cloudevents-binary (Kafka and webhook only) or cloudtrail.
+     */
+    private @Nullable String format;
 
     /** The bucket the objects are written to (required). */
     private @Nullable String bucket;
@@ -162,6 +168,14 @@ final class S3SinkSettings extends BatchSettings {
         this.objectLockRetention = objectLockRetention;
     }
 
+    public @Nullable String getFormat() {
+        return format;
+    }
+
+    public void setFormat(@Nullable String format) {
+        this.format = format;
+    }
+
     @Override
     public AuditSink create(SinkDefinition definition) {
         String bucket = definition.required("bucket", getBucket(), "a bucket");
@@ -173,6 +187,7 @@ final class S3SinkSettings extends BatchSettings {
             throw definition.invalid("bucket", bucket, String.valueOf(e.getMessage()));
         }
         b.name(definition.name());
+        definition.apply("format", getFormat(), v -> b.format(EventFormats.named(v)));
         definition.apply("prefix", getPrefix(), b::prefix);
         definition.apply("service-name", definition.serviceName(), b::serviceName);
         definition.apply("region", definition.region(), b::region);

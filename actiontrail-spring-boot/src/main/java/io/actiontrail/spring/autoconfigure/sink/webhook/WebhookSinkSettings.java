@@ -1,5 +1,6 @@
 package io.actiontrail.spring.autoconfigure.sink.webhook;
 
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.spring.autoconfigure.sink.HttpSinkSettings;
@@ -11,10 +12,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of {@code type: webhook} sinks from {@code actiontrail.sinks.<name>.*}: the receiver's {@code url}, the
- * signing {@code secret}, extra {@code headers} and the client's timeouts and batching. A bad value fails naming its
+ * signing {@code secret}, extra {@code headers}, the event {@code format} and the client's timeouts and batching. A bad value fails naming its
  * property; the secret and the header values never appear in a message, nor the URL's user info or query. Bound once, then only read: not thread-safe.
  */
 final class WebhookSinkSettings extends HttpSinkSettings {
+
+    /**
+     * The event format: actiontrail (the default, the journal's JSON line), ocsf, cloudevents, cloudevents-binary or cloudtrail.
+     */
+    private @Nullable String format;
 
     /** The receiver's URL, http or https (required). */
     private @Nullable String url;
@@ -49,6 +55,14 @@ final class WebhookSinkSettings extends HttpSinkSettings {
         this.headers = headers;
     }
 
+    public @Nullable String getFormat() {
+        return format;
+    }
+
+    public void setFormat(@Nullable String format) {
+        this.format = format;
+    }
+
     @Override
     public AuditSink create(SinkDefinition definition) {
         String url = definition.required("url", getUrl(), "the receiver's url");
@@ -60,6 +74,7 @@ final class WebhookSinkSettings extends HttpSinkSettings {
             throw definition.invalid("url", shownUrl(url), "must be an absolute http or https URL");
         }
         b.name(definition.name());
+        definition.apply("format", getFormat(), v -> b.format(EventFormats.named(v)));
         String secret = getSecret();
         if (secret == null) {
             throw definition.invalid("secret", null, "a webhook sink needs the shared secret that signs every request");
