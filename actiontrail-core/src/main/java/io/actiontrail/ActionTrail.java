@@ -17,6 +17,7 @@ import io.actiontrail.internal.codec.Redaction;
 import io.actiontrail.internal.delivery.Pipeline;
 import io.actiontrail.internal.integrity.IntegrityLog;
 import io.actiontrail.internal.integrity.JournalVerifier;
+import io.actiontrail.internal.integrity.TrailVerifier;
 import io.actiontrail.internal.journal.JournalSettings;
 import io.actiontrail.internal.journal.ReadOnlyStore;
 import io.actiontrail.query.Aggregation;
@@ -34,6 +35,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -331,6 +333,29 @@ public final class ActionTrail implements AutoCloseable {
             return new JournalVerifier(dataDir, List.copyOf(trustedKeys), heartbeat).verify();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Verifies what a sink holds of a trail against the trail's signed checkpoints, offline and read-only: a local copy
+     * of an object store prefix (a directory: the objects and their manifests, {@code *.json}, as the S3 sink
+     * writes them), or a file of JSON lines with {@code {"actiontrailCheckpoint": ...}} lines after the events they
+     * cover (as the SLF4J sink logs them, or a webhook receiver appends them). Every trail and sink found is checked:
+     * events deleted, changed, added or reordered, objects deleted, signatures, forks, heartbeats.
+     *
+     * @param copy the copy: a directory or a file
+     * @param trustedKeys every key that signed the trail's checkpoints
+     * @param heartbeat the heartbeat interval the instance was configured with
+     * @param asOf when the copy was taken, to tell a cut tail (the newest checkpoint too old to be the last); {@code
+     *     null} to skip that check
+     * @throws UncheckedIOException if the copy cannot be read
+     */
+    public static VerificationReport verifyTrail(
+            Path copy, Collection<VerifierKey> trustedKeys, Duration heartbeat, @Nullable Instant asOf) {
+        try {
+            return new TrailVerifier(List.copyOf(trustedKeys), heartbeat, asOf).verify(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + copy + ": " + e.getMessage(), e);
         }
     }
 

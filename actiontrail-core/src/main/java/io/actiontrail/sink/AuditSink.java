@@ -1,5 +1,7 @@
 package io.actiontrail.sink;
 
+import io.actiontrail.integrity.SignedNote;
+
 /**
  * A destination for audit events: object storage, a log service, a search engine, a webhook, a logger.
  *
@@ -16,6 +18,18 @@ public interface AuditSink extends AutoCloseable {
      * @throws DeliveryException when the batch was not delivered; say whether trying again may help
      */
     void write(AuditBatch batch) throws DeliveryException;
+
+    /**
+     * Stores a signed checkpoint of the trail's Merkle log that comes without events: a heartbeat while the trail is
+     * idle (same size, newer time), or the last one at a clean stop. Called only when the trail has tamper evidence,
+     * from the thread that calls {@link #write}. A sink that keeps checkpoints next to its records (the batch's own
+     * arrives with it, {@link AuditBatch#checkpoint()}) stores this one the same way, so that a verifier reading the
+     * destination sees how recent the trail is; a cut tail then shows. Does nothing unless overridden: such a sink's
+     * copy can be checked only up to its last batch.
+     *
+     * @throws DeliveryException when it was not stored; the next heartbeat tries again
+     */
+    default void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {}
 
     /** Returns how this sink wants events grouped; {@link Batching#DEFAULT} unless overridden. */
     default Batching batching() {

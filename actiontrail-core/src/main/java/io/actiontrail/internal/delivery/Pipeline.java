@@ -11,6 +11,7 @@ import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.internal.codec.LineFields;
 import io.actiontrail.internal.integrity.IntegrityLog;
+import io.actiontrail.internal.integrity.TrailLog;
 import io.actiontrail.internal.journal.DiskJournal;
 import io.actiontrail.internal.journal.Journal;
 import io.actiontrail.internal.journal.JournalAggregation;
@@ -170,13 +171,47 @@ public final class Pipeline implements ShipperHost {
         this.byBit = bits.toArray(new Shipper[0]);
         try {
             place();
-            this.integrity = integritySettings == null
+            IntegrityLog log = integritySettings == null
                     ? null
                     : new IntegrityLog(
                             journal, settings.dataDir(), settings.retention(), integritySettings, clock, warnings);
+            if (log != null && integritySettings != null) {
+                try {
+                    openTrailLogs(settings, integritySettings, clock);
+                } catch (RuntimeException e) {
+                    for (Shipper shipper : shippers) {
+                        shipper.closeLog();
+                    }
+                    log.close();
+                    throw e;
+                }
+            }
+            this.integrity = log;
         } catch (RuntimeException e) {
             journal.close();
             throw e;
+        }
+    }
+
+    /** Gives every shipper the Merkle log of what it sends its sink: one log per trail and sink. */
+    private void openTrailLogs(JournalSettings settings, Integrity integritySettings, Clock clock) {
+        for (Shipper shipper : shippers) {
+            try {
+                shipper.integrity(
+                        TrailLog.open(
+                                settings.dataDir(),
+                                shipper.trail,
+                                shipper.sinkName,
+                                journal.nextSeq(),
+                                integritySettings,
+                                clock),
+                        integritySettings.heartbeatInterval());
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        "cannot open the Merkle log of sink '" + shipper.sinkName + "' of trail '" + shipper.trail
+                                + "': " + e.getMessage(),
+                        e);
+            }
         }
     }
 
@@ -580,6 +615,9 @@ public final class Pipeline implements ShipperHost {
                         DeliveryListener.Dropped.SHUTDOWN,
                         "not delivered before shutdown; the in-memory journal does not outlive the process");
             }
+        }
+        for (Shipper shipper : shippers) {
+            shipper.closeLog();
         }
         if (integrity != null) {
             // the log's last checkpoint covers every event: the writer fsyncs what it holds, the log hashes it

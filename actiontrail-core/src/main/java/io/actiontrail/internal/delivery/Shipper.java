@@ -1,7 +1,9 @@
 package io.actiontrail.internal.delivery;
 
 import io.actiontrail.DeliveryListener;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.internal.Failures;
+import io.actiontrail.internal.integrity.TrailLog;
 import io.actiontrail.internal.journal.Journal;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -10,12 +12,15 @@ import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.TrailStatus;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +66,15 @@ final class Shipper implements Runnable, Journal.Reader {
     private volatile long committedPosition;
 
     private volatile boolean finished;
+
+    /** The trail's Merkle log for this sink, when the trail has tamper evidence. */
+    private @Nullable TrailLog log;
+
+    private long heartbeatNanos;
+    /** Leaves the sink holds: the log's size up to the last delivered batch. */
+    private long deliveredLeaves;
+
+    private long lastCheckpointNanos = System.nanoTime();
     private long lastPersistNanos = System.nanoTime();
 
     Shipper(
@@ -98,6 +112,34 @@ final class Shipper implements Runnable, Journal.Reader {
         this.readPosition = position;
     }
 
+    /**
+     * Gives this shipper the Merkle log of what it sends, before its thread runs: each batch then carries a signed
+     * checkpoint covering it, and an idle sink gets a heartbeat checkpoint every {@code heartbeat}.
+     */
+    void integrity(TrailLog trailLog, Duration heartbeat) throws IOException {
+        this.log = trailLog;
+        this.heartbeatNanos = heartbeat.toNanos();
+        this.deliveredLeaves = trailLog.sizeBefore(committedPosition);
+    }
+
+    /** Closes the Merkle log, after the thread ended. */
+    void closeLog() {
+        TrailLog l = log;
+        if (l == null) {
+            return;
+        }
+        try {
+            l.close();
+        } catch (IOException e) {
+            host.warnings()
+                    .warn(
+                            "trail-log-" + trail + "/" + sinkName,
+                            "ActionTrail: closing the Merkle log of sink '" + sinkName + "' of trail '" + trail
+                                    + "' failed",
+                            e);
+        }
+    }
+
     /** Sets where this shipper starts, before its thread runs. */
     void startAt(long position) {
         this.readPosition = position;
@@ -122,6 +164,7 @@ final class Shipper implements Runnable, Journal.Reader {
                 long end = collect(batch);
                 if (batch.isEmpty()) {
                     if (end < 0) {
+                        checkpointOnly(true); // a clean stop, with everything delivered
                         break;
                     }
                     continue;
@@ -186,6 +229,9 @@ final class Shipper implements Runnable, Journal.Reader {
                     return -1;
                 }
                 host.progressed();
+                if (log != null && System.nanoTime() - lastCheckpointNanos >= heartbeatNanos) {
+                    checkpointOnly(false);
+                }
                 journal.awaitData(pos, IDLE_WAIT_NANOS);
                 continue;
             }
@@ -227,6 +273,13 @@ final class Shipper implements Runnable, Journal.Reader {
             records.add(entry.record);
         }
         AuditBatch batch = AuditBatch.of(records);
+        if (log != null) {
+            AuditBatch stamped = stamp(batch, entries);
+            if (stamped == null) {
+                return false; // closing: the batch stays in the journal for the next start
+            }
+            batch = stamped;
+        }
         boolean keepsBacklog = !journal.volatileStorage();
         int attempt = 0;
         while (true) {
@@ -243,6 +296,10 @@ final class Shipper implements Runnable, Journal.Reader {
                     sinkLock.unlock();
                 }
                 delivered(batch);
+                if (log != null) {
+                    deliveredLeaves = Math.max(deliveredLeaves, batch.leafIndex(batch.size() - 1) + 1);
+                    lastCheckpointNanos = System.nanoTime();
+                }
                 return true;
             } catch (DeliveryException e) {
                 error = e;
@@ -310,6 +367,70 @@ final class Shipper implements Runnable, Journal.Reader {
         }
     }
 
+    /**
+     * Adds the batch's events to the trail's Merkle log, once the journal has fsynced them (a crash can then never
+     * take back a leaf a sink holds), and signs the checkpoint that covers them. A log that cannot be written is
+     * retried like a failed delivery: the events wait in the journal. Returns {@code null} when closing stops it.
+     */
+    private @Nullable AuditBatch stamp(AuditBatch batch, List<Journal.Entry> entries) throws InterruptedException {
+        TrailLog l = java.util.Objects.requireNonNull(log);
+        long[] positions = new long[entries.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = entries.get(i).seq;
+        }
+        journal.awaitDurable(positions[positions.length - 1]);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                long[] leaves = l.append(batch.records(), positions);
+                return batch.withCheckpoint(l.checkpoint(leaves[leaves.length - 1] + 1, false), leaves);
+            } catch (IOException | RuntimeException e) {
+                host.warnings()
+                        .warn(
+                                "trail-log-" + trail + "/" + sinkName,
+                                "ActionTrail: the Merkle log of sink '" + sinkName + "' of trail '" + trail
+                                        + "' cannot be written (attempt " + attempt
+                                        + "); the batch waits in the journal",
+                                e);
+                if (host.closing()
+                        || !host.sleep(retryPolicy.backoff(attempt, 0.5).toNanos())) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends the sink a checkpoint of what it holds, without events: a heartbeat when idle, or the last one at a clean
+     * stop. A failure is reported and tried again at the next heartbeat; no event depends on it.
+     */
+    private void checkpointOnly(boolean closing) {
+        TrailLog l = log;
+        if (l == null) {
+            return;
+        }
+        lastCheckpointNanos = System.nanoTime();
+        try {
+            SignedNote note = l.checkpoint(deliveredLeaves, closing);
+            sinkLock.lock();
+            try {
+                sink.writeCheckpoint(note);
+            } finally {
+                sinkLock.unlock();
+            }
+        } catch (DeliveryException | RuntimeException | LinkageError e) {
+            host.warnings()
+                    .warn(
+                            "heartbeat-" + trail + "/" + sinkName,
+                            "ActionTrail: sink '" + sinkName + "' of trail '" + trail
+                                    + "' did not take a checkpoint; the next heartbeat tries again: " + describe(e));
+        }
+    }
+
     /** The wait before the next attempt: the policy's backoff, or longer when the destination asked for longer. */
     static Duration retryWait(Duration backoff, @Nullable Duration retryAfter) {
         if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
@@ -329,7 +450,7 @@ final class Shipper implements Runnable, Journal.Reader {
             return batch;
         }
         List<AuditRecord> took = new ArrayList<>();
-        List<AuditRecord> rest = new ArrayList<>();
+        Set<String> rest = new HashSet<>();
         long refused = 0;
         for (AuditRecord record : batch.records()) {
             if (e.delivered().contains(record.eventId())) {
@@ -337,7 +458,7 @@ final class Shipper implements Runnable, Journal.Reader {
             } else if (e.refused().contains(record.eventId())) {
                 refused++;
             } else {
-                rest.add(record);
+                rest.add(record.eventId());
             }
         }
         if (!took.isEmpty()) {
@@ -350,7 +471,8 @@ final class Shipper implements Runnable, Journal.Reader {
                     "the sink refused " + refused + " of " + batch.size() + " events for their content: "
                             + describe(e));
         }
-        return rest.isEmpty() ? null : AuditBatch.of(rest);
+        // the rest keeps the batch's checkpoint and leaf indexes: it is the same part of the trail's log
+        return rest.isEmpty() ? null : batch.only(rest);
     }
 
     private void delivered(AuditBatch batch) {

@@ -64,7 +64,7 @@ public final class JournalVerifier {
     }
 
     /** A checkpoint whose signature verified. */
-    private static final class Signed {
+    static final class Signed {
         private final long size;
         private final byte[] root;
         private final @Nullable Instant time;
@@ -118,8 +118,8 @@ public final class JournalVerifier {
         if (signed.isEmpty()) {
             findings.add(new Finding(Kind.NO_CHECKPOINT, -1, "no checkpoint signed by a trusted key in " + dir));
         }
-        heartbeats(signed);
-        NavigableMap<Long, byte[]> bySize = forks(signed);
+        heartbeats(signed, heartbeat, findings);
+        NavigableMap<Long, byte[]> bySize = forks(signed, findings);
 
         byte[] stored = readLeaves(dir.resolve("hashes-00"));
         long storedCount = stored.length / HASH;
@@ -214,51 +214,62 @@ public final class JournalVerifier {
                 findings.add(new Finding(Kind.DAMAGED_CHECKPOINT, -1, stored.file() + ": " + stored.damage()));
                 continue;
             }
-            SignedNote note;
-            Checkpoint body;
-            try {
-                note = SignedNote.parse(text);
-                body = Checkpoint.parse(note.text());
-            } catch (IllegalArgumentException e) {
-                findings.add(new Finding(Kind.DAMAGED_CHECKPOINT, -1, stored.file() + ": " + e.getMessage()));
-                continue;
+            Signed signed = check(stored.file().toString(), text, origin, keys, findings);
+            if (signed != null) {
+                out.add(signed);
             }
-            VerifierKey key = trusted(note);
-            if (key == null) {
-                findings.add(new Finding(
-                        Kind.UNKNOWN_KEY,
-                        body.size(),
-                        stored.file() + ": the checkpoint of " + body.size() + " entries is signed by no trusted key ("
-                                + signers(note) + ")"));
-                continue;
-            }
-            try {
-                note.verify(key);
-            } catch (ProofException e) {
-                findings.add(new Finding(
-                        Kind.BAD_SIGNATURE,
-                        body.size(),
-                        stored.file() + ": the checkpoint of " + body.size() + " entries: " + e.getMessage()));
-                continue;
-            }
-            if (!body.origin().equals(origin)) {
-                findings.add(new Finding(
-                        Kind.DAMAGED_CHECKPOINT,
-                        body.size(),
-                        stored.file() + ": a checkpoint of" + " log '" + body.origin() + "' in the log of '" + origin
-                                + "'"));
-                continue;
-            }
-            out.add(new Signed(
-                    body.size(),
-                    body.rootHash(),
-                    IntegrityLog.timeOf(body),
-                    body.extensions().contains(IntegrityLog.CLOSED_LINE)));
         }
         return out;
     }
 
-    private @Nullable VerifierKey trusted(SignedNote note) {
+    /**
+     * Parses a signed checkpoint and checks its signature by a trusted key and its origin; reports what is wrong and
+     * returns {@code null}, or returns it.
+     */
+    static @Nullable Signed check(
+            String where, String text, String origin, List<VerifierKey> keys, List<Finding> findings) {
+        SignedNote note;
+        Checkpoint body;
+        try {
+            note = SignedNote.parse(text);
+            body = Checkpoint.parse(note.text());
+        } catch (IllegalArgumentException e) {
+            findings.add(new Finding(Kind.DAMAGED_CHECKPOINT, -1, where + ": " + e.getMessage()));
+            return null;
+        }
+        VerifierKey key = trusted(keys, note);
+        if (key == null) {
+            findings.add(new Finding(
+                    Kind.UNKNOWN_KEY,
+                    body.size(),
+                    where + ": the checkpoint of " + body.size() + " entries is signed by no trusted key ("
+                            + signers(note) + ")"));
+            return null;
+        }
+        try {
+            note.verify(key);
+        } catch (ProofException e) {
+            findings.add(new Finding(
+                    Kind.BAD_SIGNATURE,
+                    body.size(),
+                    where + ": the checkpoint of " + body.size() + " entries: " + e.getMessage()));
+            return null;
+        }
+        if (!body.origin().equals(origin)) {
+            findings.add(new Finding(
+                    Kind.DAMAGED_CHECKPOINT,
+                    body.size(),
+                    where + ": a checkpoint of" + " log '" + body.origin() + "' in the log of '" + origin + "'"));
+            return null;
+        }
+        return new Signed(
+                body.size(),
+                body.rootHash(),
+                IntegrityLog.timeOf(body),
+                body.extensions().contains(IntegrityLog.CLOSED_LINE));
+    }
+
+    static @Nullable VerifierKey trusted(List<VerifierKey> keys, SignedNote note) {
         for (SignedNote.NoteSignature signature : note.signatures()) {
             for (VerifierKey key : keys) {
                 if (key.name().equals(signature.keyName()) && key.keyId() == signature.keyId()) {
@@ -269,7 +280,7 @@ public final class JournalVerifier {
         return null;
     }
 
-    private static String signers(SignedNote note) {
+    static String signers(SignedNote note) {
         List<String> names = new ArrayList<>();
         for (SignedNote.NoteSignature signature : note.signatures()) {
             names.add(signature.keyName() + "+" + String.format("%08x", signature.keyId()));
@@ -278,7 +289,7 @@ public final class JournalVerifier {
     }
 
     /** Reports silences longer than the heartbeat allows, and time or size going backwards. */
-    private void heartbeats(List<Signed> signed) {
+    static void heartbeats(List<Signed> signed, Duration heartbeat, List<Finding> findings) {
         long limit = heartbeat.toMillis() + heartbeat.toMillis() / 2 + 5_000;
         for (int i = 1; i < signed.size(); i++) {
             Signed before = signed.get(i - 1);
@@ -313,7 +324,7 @@ public final class JournalVerifier {
     }
 
     /** One root per size; two different roots for one size are a fork. */
-    private NavigableMap<Long, byte[]> forks(List<Signed> signed) {
+    static NavigableMap<Long, byte[]> forks(List<Signed> signed, List<Finding> findings) {
         TreeMap<Long, byte[]> bySize = new TreeMap<>();
         for (Signed s : signed) {
             byte[] root = bySize.putIfAbsent(s.size(), s.root());
@@ -326,7 +337,7 @@ public final class JournalVerifier {
     }
 
     /** A leaf hash by index, or {@code null} where there is none. */
-    private interface Leaves {
+    interface Leaves {
         byte @Nullable [] leaf(long index);
     }
 
@@ -334,7 +345,7 @@ public final class JournalVerifier {
      * Recomputes the tree leaf by leaf, and returns the smallest checkpoint size whose root it does not lead to, or
      * -1 if it leads to all.
      */
-    private static long firstMismatch(java.util.SortedMap<Long, byte[]> bySize, Leaves leaves) {
+    static long firstMismatch(java.util.SortedMap<Long, byte[]> bySize, Leaves leaves) {
         List<byte[]> frontier = new ArrayList<>();
         long count = 0;
         for (var entry : bySize.entrySet()) {

@@ -2,12 +2,15 @@ package io.actiontrail.sink.slf4j;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.integrity.SignedNote;
+import io.actiontrail.integrity.TrailManifest;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +85,30 @@ public final class Slf4jAuditSink implements AuditSink {
             log = add(log, "errorCode", e.errorCode());
             log.setMessage(record.json()).log();
         }
+        Optional<SignedNote> checkpoint = batch.checkpoint();
+        if (checkpoint.isPresent()) {
+            logCheckpoint(checkpoint.get());
+        }
+    }
+
+    /**
+     * Logs the checkpoint as one JSON line, {@code {"actiontrailCheckpoint": ...}}, after the events it covers, with the
+     * key {@code actiontrailCheckpoint=true}: a log of these messages is a file the trail verifier reads as it is.
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        if (!logger.isEnabledForLevel(level)) {
+            throw DeliveryException.permanent(
+                    "logger '" + logger.getName() + "' is not enabled for level " + level + "; checkpoint not logged");
+        }
+        logCheckpoint(checkpoint);
+    }
+
+    private void logCheckpoint(SignedNote checkpoint) {
+        logger.atLevel(level)
+                .addKeyValue(TrailManifest.CHECKPOINT_LINE_FIELD, "true")
+                .setMessage(TrailManifest.checkpointLine(checkpoint))
+                .log();
     }
 
     private static LoggingEventBuilder add(LoggingEventBuilder log, String key, @Nullable String value) {

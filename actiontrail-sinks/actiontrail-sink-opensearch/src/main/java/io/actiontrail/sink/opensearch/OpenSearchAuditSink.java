@@ -2,6 +2,8 @@ package io.actiontrail.sink.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actiontrail.integrity.Checkpoint;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -11,14 +13,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -69,6 +76,9 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
 
     /** The default index prefix: {@value}; events go to {@code actiontrail-yyyy.MM.dd}. */
     public static final String DEFAULT_INDEX = "actiontrail";
+
+    /** What the checkpoint index adds to the index prefix: {@value}. */
+    public static final String CHECKPOINT_INDEX_SUFFIX = "_checkpoints";
 
     /** The default batching: up to 1,000 events or 5 MiB of JSON per {@code _bulk} request, or what came in 1 s. */
     public static final Batching DEFAULT_BATCHING = new Batching(1000, 5L * 1024 * 1024, Duration.ofSeconds(1));
@@ -132,6 +142,17 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
         } catch (DeliveryException e) {
             throw settled.onto(e); // a request failed after others of the batch were answered
         }
+        if (retry.isEmpty()) {
+            // every event is indexed or refused: the checkpoint covering them goes next to them
+            Optional<SignedNote> checkpoint = batch.checkpoint();
+            if (checkpoint.isPresent()) {
+                try {
+                    putCheckpoint(checkpoint.get());
+                } catch (DeliveryException e) {
+                    throw settled.onto(e);
+                }
+            }
+        }
         if (!retry.isEmpty()) {
             Failure first = retry.values().iterator().next();
             DeliveryException e = DeliveryException.retryable(retry.size() + " of " + batch.size()
@@ -149,6 +170,73 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
                     + " are indexed); first: " + first.getKey() + ": " + first.getValue();
             String type = first.getValue().substring(0, first.getValue().indexOf(':'));
             throw settled.onto(DeliveryException.permanent(message).withErrorCode(type));
+        }
+    }
+
+    /**
+     * Indexes a checkpoint without events (a heartbeat, or the last at a clean stop) in the checkpoint index,
+     * {@code <index>_checkpoints}.
+     *
+     * @throws DeliveryException when it was not indexed; retryable
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        putCheckpoint(checkpoint);
+    }
+
+    /** The index of the trails' checkpoints: {@code <index>_checkpoints}, outside {@code <index>-*}. */
+    public String checkpointIndex() {
+        return index + CHECKPOINT_INDEX_SUFFIX;
+    }
+
+    /**
+     * Indexes one checkpoint as a document whose id is derived from the signed note (a retry overwrites itself):
+     * {@code origin}, {@code treeSize}, {@code rootHash} (base64), {@code signedAt}, {@code closed} and the signed note
+     * itself, {@code checkpoint}, which is what a verifier trusts.
+     */
+    private void putCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Checkpoint body = Checkpoint.parse(checkpoint.text());
+        String text = checkpoint.toString();
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("origin", body.origin());
+        doc.put("treeSize", body.size());
+        doc.put("rootHash", Base64.getEncoder().encodeToString(body.rootHash()));
+        for (String extension : body.extensions()) {
+            if (extension.startsWith("actiontrail-time ")) {
+                doc.put("signedAt", extension.substring("actiontrail-time ".length()));
+            }
+        }
+        doc.put("closed", body.extensions().contains("actiontrail-closed"));
+        doc.put("checkpoint", text);
+        String id;
+        try {
+            id = HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        Request request = new Request.Builder()
+                .url(connection.url(checkpointIndex(), "_doc", id))
+                .put(RequestBody.create(doc.toString().getBytes(StandardCharsets.UTF_8), Json.JSON))
+                .build();
+        try (Response response = connection.execute(request)) {
+            int status = response.code();
+            if (status / 100 != 2) {
+                JsonNode answer = Json.body(response);
+                String type = Json.errorType(answer, status);
+                throw DeliveryException.retryable("PUT " + connection.describe() + "/" + checkpointIndex()
+                                + " of a checkpoint was answered HTTP " + status + ": " + type + ": "
+                                + Json.errorReason(answer))
+                        .withErrorCode(type);
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "PUT " + connection.describe() + "/" + checkpointIndex()
+                            + " of a checkpoint failed before the cluster answered: " + e,
+                    e);
         }
     }
 

@@ -20,6 +20,7 @@ final class ObjectKeys {
 
     static final String ROOT = "ActionTrail";
     static final String SUFFIX = ".json.gz";
+    static final String CHECKPOINT_ROOT = "ActionTrail-Checkpoint";
 
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("uuuu/MM/dd").withZone(ZoneOffset.UTC);
@@ -84,6 +85,11 @@ final class ObjectKeys {
         return out.length() == 0 ? "-" : out.toString();
     }
 
+    /** Returns {@code {prefix}/}, or nothing without a prefix: what manifests name objects relative to. */
+    String base() {
+        return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
     /** Returns {@code {prefix}/ActionTrail/}, or {@code ActionTrail/} without a prefix. */
     String root() {
         return prefix.isEmpty() ? ROOT + "/" : prefix + "/" + ROOT + "/";
@@ -106,6 +112,20 @@ final class ObjectKeys {
         String reg = segment(region);
         return dayPrefix(serviceName, region, day) + service + "_" + ROOT + "_" + reg + "_" + STAMP.format(time) + "_"
                 + uniqueId + SUFFIX;
+    }
+
+    /**
+     * Returns the key of a checkpoint manifest:
+     * {@code {prefix}/ActionTrail-Checkpoint/{origin}/{size, 20 digits}_{time}_{id}.json}, beside the events' layout so
+     * that no service name can share it, and so that a listing gives each log's manifests in order of size; the id,
+     * from the signed note, keeps two checkpoints of one size and second apart.
+     */
+    String manifestKey(io.actiontrail.integrity.SignedNote checkpoint, Instant time) {
+        io.actiontrail.integrity.Checkpoint body = io.actiontrail.integrity.Checkpoint.parse(checkpoint.text());
+        MessageDigest digest = sha256();
+        digest.update(checkpoint.toString().getBytes(StandardCharsets.UTF_8));
+        return base() + CHECKPOINT_ROOT + "/" + segment(body.origin()) + "/" + String.format("%020d", body.size()) + "_"
+                + STAMP.format(time) + "_" + HexFormat.of().formatHex(digest.digest(), 0, 8) + ".json";
     }
 
     /**

@@ -2,6 +2,8 @@ package io.actiontrail.sink.s3;
 
 import io.actiontrail.AuditEvent;
 import io.actiontrail.ConflictingSettingsException;
+import io.actiontrail.integrity.SignedNote;
+import io.actiontrail.integrity.TrailManifest;
 import io.actiontrail.sink.AbstractAuditSink;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -11,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -115,6 +119,9 @@ public final class S3AuditSink extends AbstractAuditSink {
     /** The objects' content type: {@value}. */
     public static final String CONTENT_TYPE = "application/gzip";
 
+    /** The content type of a checkpoint manifest: {@value}. */
+    public static final String MANIFEST_CONTENT_TYPE = "application/json";
+
     private final S3Client client;
     private final String bucket;
     private final ObjectKeys keys;
@@ -171,8 +178,77 @@ public final class S3AuditSink extends AbstractAuditSink {
     public void write(AuditBatch batch) throws DeliveryException {
         Objects.requireNonNull(batch, "batch");
         checkOpen();
-        for (Map.Entry<Partition, List<AuditRecord>> part : partition(batch).entrySet()) {
-            put(part.getKey(), part.getValue());
+        Map<Partition, List<AuditRecord>> parts = partition(batch);
+        List<TrailManifest.Part> written = new ArrayList<>(parts.size());
+        for (Map.Entry<Partition, List<AuditRecord>> part : parts.entrySet()) {
+            String key = put(part.getKey(), part.getValue());
+            written.add(new TrailManifest.Part(key.substring(keys.base().length()), leavesOf(batch, part.getValue())));
+        }
+        Optional<SignedNote> checkpoint = batch.checkpoint();
+        if (checkpoint.isPresent()) {
+            putManifest(new TrailManifest(checkpoint.get(), written));
+        }
+    }
+
+    /**
+     * Writes a checkpoint without events (a heartbeat, or the last at a clean stop) as a manifest that lists no object,
+     * under {@code {prefix}/ActionTrail-Checkpoint/}, with the Object Lock settings of the events' objects.
+     *
+     * @throws DeliveryException when the upload failed; retryable
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        putManifest(new TrailManifest(checkpoint, List.of()));
+    }
+
+    /** The leaf ranges of one object's records, which are the batch's records in order. */
+    private static String leavesOf(AuditBatch batch, List<AuditRecord> records) {
+        if (batch.checkpoint().isEmpty()) {
+            return "";
+        }
+        java.util.IdentityHashMap<AuditRecord, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            index.put(batch.records().get(i), i);
+        }
+        long[] leaves = new long[records.size()];
+        for (int i = 0; i < leaves.length; i++) {
+            leaves[i] = batch.leafIndex(Objects.requireNonNull(index.get(records.get(i))));
+        }
+        return TrailManifest.ranges(leaves);
+    }
+
+    private void putManifest(TrailManifest manifest) throws DeliveryException {
+        String key = keys.manifestKey(manifest.checkpoint(), clock.instant());
+        byte[] body = manifest.toJson().getBytes(StandardCharsets.UTF_8);
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType(MANIFEST_CONTENT_TYPE)
+                .contentLength((long) body.length)
+                .contentMD5(Base64.getEncoder().encodeToString(md5(body)));
+        lock(request);
+        try {
+            client.putObject(request.build(), RequestBody.fromBytes(body));
+        } catch (SdkException e) {
+            throw S3Failures.toDeliveryException("PutObject", bucket, key, e);
+        }
+    }
+
+    private static byte[] md5(byte[] body) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    private void lock(PutObjectRequest.Builder request) {
+        Duration retention = objectLockRetention;
+        if (objectLockMode != null && retention != null) {
+            request.objectLockMode(objectLockMode)
+                    .objectLockRetainUntilDate(clock.instant().plus(retention));
         }
     }
 
@@ -227,7 +303,7 @@ public final class S3AuditSink extends AbstractAuditSink {
         return keys.key(part.serviceName(), part.region(), oldest, ObjectKeys.uniqueId(ids));
     }
 
-    private void put(Partition part, List<AuditRecord> records) throws DeliveryException {
+    private String put(Partition part, List<AuditRecord> records) throws DeliveryException {
         String key = keyOf(part, records);
         Content content = Content.of(records);
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -251,16 +327,13 @@ public final class S3AuditSink extends AbstractAuditSink {
         if (storageClass != null) {
             request.storageClass(storageClass);
         }
-        Duration retention = objectLockRetention;
-        if (objectLockMode != null && retention != null) {
-            request.objectLockMode(objectLockMode)
-                    .objectLockRetainUntilDate(clock.instant().plus(retention));
-        }
+        lock(request);
         try {
             client.putObject(request.build(), RequestBody.fromBytes(content.gzip));
         } catch (SdkException e) {
             throw S3Failures.toDeliveryException("PutObject", bucket, key, e);
         }
+        return key;
     }
 
     /** Returns the bucket the sink writes to. */

@@ -3,6 +3,8 @@ package io.actiontrail.sink.sls;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.actiontrail.integrity.Checkpoint;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +83,33 @@ final class LogGroups {
                     e);
         }
         log.fixed32Field(4, time.getNano());
+        return log.toByteArray();
+    }
+
+    /**
+     * Returns the {@code Log} of a trail's signed checkpoint: the contents {@code origin}, {@code treeSize},
+     * {@code rootHash} (base64), {@code closed} and {@code checkpoint} (the signed note, what a verifier trusts), at the
+     * time it was signed.
+     */
+    static byte[] checkpointLog(SignedNote note, Instant signedAt) {
+        Checkpoint body = Checkpoint.parse(note.text());
+        Protobuf log = new Protobuf(note.toString().length() + 256);
+        log.varintField(1, Math.max(0, Math.min(MAX_TIME, signedAt.getEpochSecond())));
+        Protobuf content = new Protobuf(256);
+        String[][] fields = {
+            {"origin", body.origin()},
+            {"treeSize", Long.toString(body.size())},
+            {"rootHash", java.util.Base64.getEncoder().encodeToString(body.rootHash())},
+            {"closed", Boolean.toString(body.extensions().contains("actiontrail-closed"))},
+            {"checkpoint", note.toString()}
+        };
+        for (String[] field : fields) {
+            content.reset();
+            content.stringField(1, field[0]);
+            content.stringField(2, field[1]);
+            log.bytesField(2, content.buffer(), 0, content.size());
+        }
+        log.fixed32Field(4, signedAt.getNano());
         return log.toByteArray();
     }
 

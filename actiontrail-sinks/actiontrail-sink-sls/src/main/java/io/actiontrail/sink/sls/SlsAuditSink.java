@@ -1,6 +1,7 @@
 package io.actiontrail.sink.sls;
 
 import io.actiontrail.InvalidSettingException;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.Batching;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -89,6 +91,9 @@ public final class SlsAuditSink extends HttpAuditSink {
     /** The default sink name: {@value}. */
     public static final String DEFAULT_NAME = "sls";
 
+    /** The default topic of the logs that carry the trails' signed checkpoints: {@value}. */
+    public static final String DEFAULT_CHECKPOINT_TOPIC = "actiontrail-checkpoint";
+
     /** The default topic of every LogGroup, the logs' {@code __topic__}: {@value}. */
     public static final String DEFAULT_TOPIC = "actiontrail";
 
@@ -153,6 +158,7 @@ public final class SlsAuditSink extends HttpAuditSink {
     private final Supplier<SlsCredentials> credentials;
     private final String credentialsDescription;
     private final String topic;
+    private final String checkpointTopic;
     private final String source;
     private final List<Map.Entry<String, String>> tags;
     private final Compression compression;
@@ -198,6 +204,7 @@ public final class SlsAuditSink extends HttpAuditSink {
         this.credentials = credentials;
         this.credentialsDescription = builder.credentialsDescription;
         this.topic = builder.topic;
+        this.checkpointTopic = builder.checkpointTopic;
         this.source = builder.source != null ? builder.source : localHostName();
         this.tags = List.copyOf(builder.tags.entrySet());
         this.compression = builder.compression;
@@ -326,6 +333,11 @@ public final class SlsAuditSink extends HttpAuditSink {
         if (!chunk.isEmpty()) {
             send(chunk, batch.size());
         }
+        // every event is delivered or refused: the checkpoint covering them goes next to them
+        Optional<SignedNote> checkpoint = batch.checkpoint();
+        if (checkpoint.isPresent()) {
+            sendCheckpoint(checkpoint.get(), batch.size());
+        }
         if (!refused.isEmpty()) {
             Map.Entry<String, Refusal> first = refused.entrySet().iterator().next();
             String message = refused.size() + " of " + batch.size() + " events refused for good (the other "
@@ -335,6 +347,51 @@ public final class SlsAuditSink extends HttpAuditSink {
             throw DeliveryException.permanent(message)
                     .withErrorCode(first.getValue().code());
         }
+    }
+
+    /**
+     * Puts a checkpoint without events (a heartbeat, or the last at a clean stop) as one log of the checkpoint topic.
+     *
+     * @throws DeliveryException when it was not put; retryable unless Log Service refuses it for good
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        sendCheckpoint(checkpoint, 0);
+    }
+
+    /** Puts one checkpoint as a LogGroup of {@link #checkpointTopic()}. */
+    private void sendCheckpoint(SignedNote checkpoint, int batchSize) throws DeliveryException {
+        SlsCredentials signer = credentials();
+        HttpTransport transport = transport();
+        Instant now = transport.now();
+        String packId = packIdPrefix + "-" + Long.toHexString(packIds.incrementAndGet());
+        byte[] group = LogGroups.group(
+                List.of(LogGroups.checkpointLog(checkpoint, now)), checkpointTopic, source, tagsWith(packId));
+        try (Response response =
+                transport.client().newCall(request(group, now, signer)).execute()) {
+            int status = response.code();
+            if (status / 100 == 2) {
+                return;
+            }
+            ServiceError error = ServiceError.of(status, response, signer);
+            String answer = "PutLogs of a checkpoint to " + describe() + " was answered HTTP " + status + " " + error;
+            DeliveryException failure = classify(status, error.code()) == Verdict.REFUSE
+                    ? DeliveryException.permanent(answer)
+                    : DeliveryException.retryable(answer + progress(batchSize));
+            throw failure.withErrorCode(error.code());
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "PutLogs of a checkpoint to " + describe() + " failed before Log Service answered: " + e
+                            + progress(batchSize),
+                    e);
+        }
+    }
+
+    /** Returns the topic of the logs that carry the trails' checkpoints. */
+    public String checkpointTopic() {
+        return checkpointTopic;
     }
 
     /** An event encoded as a log, waiting to be sent. */
@@ -594,6 +651,7 @@ public final class SlsAuditSink extends HttpAuditSink {
         private @Nullable Supplier<SlsCredentials> credentials;
         private String credentialsDescription = "none";
         private String topic = DEFAULT_TOPIC;
+        private String checkpointTopic = DEFAULT_CHECKPOINT_TOPIC;
         private @Nullable String source;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private Compression compression = Compression.DEFLATE;
@@ -627,6 +685,15 @@ public final class SlsAuditSink extends HttpAuditSink {
         public Builder credentials(Supplier<SlsCredentials> credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
             this.credentialsDescription = "supplied";
+            return this;
+        }
+
+        /**
+         * Sets the topic of the logs that carry a trail's signed checkpoints, when the trail has tamper evidence;
+         * defaults to {@value #DEFAULT_CHECKPOINT_TOPIC}.
+         */
+        public Builder checkpointTopic(String checkpointTopic) {
+            this.checkpointTopic = Objects.requireNonNull(checkpointTopic, "checkpointTopic");
             return this;
         }
 

@@ -7,25 +7,36 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import com.aliyun.openservices.log.common.Logs;
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.DeliveryListener;
 import io.actiontrail.Durability;
+import io.actiontrail.integrity.Checkpoint;
+import io.actiontrail.integrity.CheckpointSigner;
+import io.actiontrail.integrity.Integrity;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.testsupport.SlsEndpoint;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
 import io.actiontrail.transport.http.HttpTransport;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -233,5 +244,55 @@ final class SlsPipelineTest {
         List<String> later = record(trail, "Later", 3);
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(server.acceptedEventIds()).containsAll(later));
+    }
+
+    @Test
+    void aTrailWithTamperEvidencePutsEachBatchsSignedCheckpointInTheCheckpointTopic(@TempDir Path dir)
+            throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        CheckpointSigner signer = CheckpointSigner.ed25519("orders.example", pair.getPrivate(), pair.getPublic());
+        server.answerNext(503, "ServerBusy", "busy");
+        try (ActionTrail trail = ActionTrail.builder()
+                .serviceName("orders")
+                .durability(Durability.GROUP)
+                .dataDir(dir)
+                .shutdownHook(false)
+                .integrity(Integrity.builder().signer(signer).build())
+                .trail(Trail.builder(TRAIL)
+                        .sink(sink().build())
+                        .retryPolicy(FAST_RETRY)
+                        .build())
+                .build()) {
+            record(trail, "Signed", 20);
+            assertThat(trail.flush(PATIENCE)).isTrue();
+        }
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        int events = 0;
+        for (SlsEndpoint.Received request : server.requests()) {
+            Logs.LogGroup group = request.logGroup();
+            if (!request.accepted() || group == null) {
+                continue;
+            }
+            if (!group.getTopic().equals(SlsAuditSink.DEFAULT_CHECKPOINT_TOPIC)) {
+                assertThat(group.getTopic()).isEqualTo(SlsAuditSink.DEFAULT_TOPIC);
+                events += group.getLogsCount();
+                continue;
+            }
+            assertThat(group.getLogsCount()).isOne();
+            Map<String, String> contents = new HashMap<>();
+            for (Logs.Log.Content content : group.getLogs(0).getContentsList()) {
+                contents.put(content.getKey(), content.getValue());
+            }
+            SignedNote note = SignedNote.parse(contents.getOrDefault("checkpoint", ""));
+            note.verify(signer.verifierKey()); // throws if the signature does not hold
+            Checkpoint body = Checkpoint.parse(note.text());
+            assertThat(contents).containsEntry("treeSize", Long.toString(body.size()));
+            assertThat(contents).containsEntry("origin", "orders.example/" + TRAIL + "/sls");
+            checkpoints.add(body);
+        }
+        assertThat(events).isEqualTo(20);
+        assertThat(checkpoints).hasSizeGreaterThanOrEqualTo(4); // three batches of at most seven, and the clean stop
+        assertThat(checkpoints.get(checkpoints.size() - 1).size()).isEqualTo(20);
+        assertThat(checkpoints.get(checkpoints.size() - 1).extensions()).contains("actiontrail-closed");
     }
 }

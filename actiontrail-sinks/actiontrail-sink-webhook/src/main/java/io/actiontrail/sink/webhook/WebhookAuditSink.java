@@ -1,5 +1,6 @@
 package io.actiontrail.sink.webhook;
 
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.Batching;
@@ -70,6 +71,14 @@ public final class WebhookAuditSink extends HttpAuditSink {
 
     /** The header with the number of events in the body: {@value}. */
     public static final String HEADER_EVENT_COUNT = "X-ActionTrail-Event-Count";
+
+    /**
+     * The header with the trail's signed checkpoint covering the request's events, when the trail has tamper
+     * evidence: the signed note's UTF-8 text in base64 (a note spans lines). A request with no event and this header
+     * is a heartbeat. {@link WebhookVerifier#checkpoint} decodes it; {@link WebhookVerifier#eventLines} gives the events'
+     * exact lines, so a receiver that appends both to a file of JSON lines keeps a copy the trail verifier checks.
+     */
+    public static final String HEADER_CHECKPOINT = "X-ActionTrail-Checkpoint";
 
     /** The default batching: up to 500 events or 1 MiB of JSON per request, or what came within 1 second. */
     public static final Batching DEFAULT_BATCHING = new Batching(500, 1024L * 1024, Duration.ofSeconds(1));
@@ -144,15 +153,51 @@ public final class WebhookAuditSink extends HttpAuditSink {
     Request request(AuditBatch batch, Instant now) {
         byte[] body = body(batch);
         String timestamp = Long.toString(now.getEpochSecond());
-        return new Request.Builder()
+        Request.Builder request = new Request.Builder()
                 .url(url)
                 .headers(extraHeaders)
                 .header(HEADER_TIMESTAMP, timestamp)
                 .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
                 .header(HEADER_IDEMPOTENCY_KEY, Signatures.idempotencyKey(batch))
-                .header(HEADER_EVENT_COUNT, Integer.toString(batch.size()))
+                .header(HEADER_EVENT_COUNT, Integer.toString(batch.size()));
+        batch.checkpoint().ifPresent(c -> request.header(HEADER_CHECKPOINT, encode(c)));
+        return request.post(RequestBody.create(body, JSON)).build();
+    }
+
+    /**
+     * Posts a checkpoint without events, {@code []} with the {@value #HEADER_CHECKPOINT} header: a heartbeat, or the
+     * last at a clean stop. Failures are as for {@link #write}.
+     */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        HttpTransport transport = transport();
+        byte[] body = {'[', ']'};
+        String timestamp = Long.toString(transport.now().getEpochSecond());
+        Request request = new Request.Builder()
+                .url(url)
+                .headers(extraHeaders)
+                .header(HEADER_TIMESTAMP, timestamp)
+                .header(HEADER_SIGNATURE, Signatures.sign(secret, timestamp, body))
+                .header(HEADER_EVENT_COUNT, "0")
+                .header(HEADER_CHECKPOINT, encode(checkpoint))
                 .post(RequestBody.create(body, JSON))
                 .build();
+        try (Response response = transport.client().newCall(request).execute()) {
+            int code = response.code();
+            if (code < 200 || code >= 300) {
+                throw DeliveryException.retryable("POST " + safeUrl + " of a checkpoint was answered HTTP " + code);
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable(
+                    "POST " + safeUrl + " of a checkpoint failed before the receiver answered: " + e, e);
+        }
+    }
+
+    private static String encode(SignedNote checkpoint) {
+        return java.util.Base64.getEncoder()
+                .encodeToString(checkpoint.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] body(AuditBatch batch) {

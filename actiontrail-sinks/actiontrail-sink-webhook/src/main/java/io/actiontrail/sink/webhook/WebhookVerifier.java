@@ -1,11 +1,22 @@
 package io.actiontrail.sink.webhook;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.actiontrail.integrity.SignedNote;
+import io.actiontrail.integrity.TrailManifest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  */
 public final class WebhookVerifier {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** The default tolerance between the request's timestamp and the receiver's clock: 5 minutes. */
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
@@ -71,6 +84,54 @@ public final class WebhookVerifier {
         byte[] expected = Signatures.sign(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII);
         byte[] actual = signature.strip().getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, actual);
+    }
+
+    /**
+     * Decodes the {@value WebhookAuditSink#HEADER_CHECKPOINT} header: the trail's signed checkpoint covering the request's
+     * events, or empty without the header.
+     *
+     * @throws IllegalArgumentException if the header is not a base64 signed note
+     */
+    public static Optional<SignedNote> checkpoint(@Nullable String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        byte[] text;
+        try {
+            text = Base64.getDecoder().decode(header.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the checkpoint header is not base64", e);
+        }
+        return Optional.of(SignedNote.parse(new String(text, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Returns each event of a request's body, a JSON array, as its exact bytes: what a receiver appends as one line of
+     * a file (followed by {@link TrailManifest#checkpointLine} of the request's checkpoint) to keep a copy that
+     * {@code ActionTrail.verifyTrail} checks. Re-encoding the parsed events would not give the same bytes.
+     *
+     * @throws IllegalArgumentException if the body is not a JSON array of objects
+     */
+    public static List<byte[]> eventLines(byte[] body) {
+        List<byte[]> lines = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("the body is not a JSON array");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                lines.add(Arrays.copyOfRange(body, start, end));
+            }
+            if (token != JsonToken.END_ARRAY) {
+                throw new IllegalArgumentException("the body holds something other than event objects");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getMessage(), e);
+        }
+        return lines;
     }
 
     @Override
