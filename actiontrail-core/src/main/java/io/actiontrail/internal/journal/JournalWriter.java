@@ -34,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * to a new segment by size and by the hour, and runs retention about once a minute. A failing or full disk degrades
  * the journal: events wait in memory up to the reserve while the writer retries every second.
  *
+ * <p>The {@link Durability#GROUP} loss window: a caller is not acknowledged while the oldest event not yet fsynced
+ * was appended more than {@code fsyncInterval} ago (it waits for the writer), so a crash loses only events appended
+ * within one interval of the newest acknowledged one; the writer fsyncs once the oldest written but unsynced event
+ * is half an interval old, so that callers rarely wait. A degraded or closing journal does not hold callers back.
+ *
  * <p>Thread-safe. Locks, in the one order in which they may nest — a lock is only ever taken while holding locks
  * to its left, never the other way:
  *

@@ -841,12 +841,21 @@ class CrashIT {
             return max;
         }
 
+        private double maxLostBeforeLastCallMillis() {
+            long max = 0;
+            for (Lost l : lost) {
+                max = Math.max(max, l.beforeLastCallNanos);
+            }
+            return max / 1e6;
+        }
+
         @Override
         public String toString() {
             return String.format(
                     "%d kills (%d during a segment roll, %d during a cursor write, %d before a query index was written),"
                             + " %d events acknowledged, %d lost"
-                            + " (acknowledged at most %d ms before its kill), %d torn bytes seen at kills and %d cut at restarts,"
+                            + " (acknowledged at most %d ms before its kill, returned at most %.1f ms before the last call"
+                            + " began), %d torn bytes seen at kills and %d cut at restarts,"
                             + " %d events journaled, %d delivered in %d batch files (%d duplicates, %d batches"
                             + " interrupted), %d entries verified against signed checkpoints across the kills, %.1f s",
                     kills,
@@ -856,6 +865,7 @@ class CrashIT {
                     acked,
                     lost.size(),
                     maxLostAckAge(),
+                    maxLostBeforeLastCallMillis(),
                     tornBytesAtKills,
                     tornBytesCut,
                     journaled,
