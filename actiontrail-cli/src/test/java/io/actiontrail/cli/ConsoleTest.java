@@ -118,6 +118,15 @@ class ConsoleTest {
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(bad.body()).get("position").asInt()).isEqualTo("outcome:".length());
 
+            // the trails page describes the directory read, not the server's own in-memory instance
+            JsonNode trails =
+                    JSON.readTree(get(base + "/trails", token.group(1)).body());
+            assertThat(trails.get("trails")).isEmpty();
+            assertThat(trails.get("readOnly").asText()).isEqualTo(dataDir.toString());
+            assertThat(trails.get("journal").get("durability").asText()).isEqualTo("read-only");
+            assertThat(trails.get("journal").get("events").asLong()).isEqualTo(2000);
+            assertThat(trails.get("journal").get("segments").asLong()).isPositive();
+
             HttpResponse<String> csv = get(base + "/export?format=csv&q=" + q("user:u-1"), token.group(1));
             assertThat(csv.statusCode()).isEqualTo(200);
             assertThat(csv.body().split("\r\n")).hasSize(1 + 200);

@@ -212,6 +212,33 @@ class TrailTamperEvidenceTest {
     }
 
     @Test
+    void aBatchDeliveredTwiceIsNoFindingButAChangedRepeatIs() throws IOException {
+        Path copy = copyLines("twice");
+        List<String> all = new ArrayList<>(Files.readAllLines(copy));
+        // the fourth batch and its checkpoint line, as a sink gets them again when a crash kept the cursor back
+        List<Integer> checkpointsAt = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).startsWith("{\"actiontrailCheckpoint\"")) {
+                checkpointsAt.add(i);
+            }
+        }
+        List<String> batch = new ArrayList<>(all.subList(checkpointsAt.get(2) + 1, checkpointsAt.get(3) + 1));
+        List<String> twice = new ArrayList<>(all);
+        twice.addAll(checkpointsAt.get(3) + 1, batch);
+        Files.write(copy, twice);
+        VerificationReport report = verify(copy, signer);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.entries()).isEqualTo(800);
+
+        Path changed = root.resolve("twice-changed.ndjson");
+        batch.set(0, batch.get(0).replace("o-", "r-"));
+        List<String> changedTwice = new ArrayList<>(all);
+        changedTwice.addAll(checkpointsAt.get(3) + 1, batch);
+        Files.write(changed, changedTwice);
+        assertThat(verify(changed, signer).passed()).isFalse();
+    }
+
+    @Test
     void linesAddedAfterTheLastCheckpointAreUncovered() throws IOException {
         Path copy = copyLines("added");
         List<String> all = new ArrayList<>(Files.readAllLines(copy));

@@ -1,6 +1,7 @@
 package io.actiontrail.test;
 
 import io.actiontrail.AuditEvent;
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -43,6 +44,7 @@ public final class InMemoryAuditSink implements AuditSink {
     private final Condition delivered = lock.newCondition();
     // every field below is guarded by lock
     private final List<AuditBatch> batches = new ArrayList<>();
+    private final List<SignedNote> checkpoints = new ArrayList<>();
     private int eventCount;
     private int failuresLeft;
     private boolean failNextRetryable;
@@ -169,6 +171,33 @@ public final class InMemoryAuditSink implements AuditSink {
         }
     }
 
+    /**
+     * Returns every checkpoint received without events (heartbeats and the last at a clean stop), in order; a
+     * batch's own is {@link AuditBatch#checkpoint()}. Empty unless the trail has tamper evidence.
+     */
+    public List<SignedNote> checkpoints() {
+        lock.lock();
+        try {
+            return List.copyOf(checkpoints);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps a checkpoint that came without events. */
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("sink '" + name + "' is closed");
+            }
+            checkpoints.add(checkpoint);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns the id of every delivered event, in delivery order; duplicates of retried batches included. */
     public List<String> eventIds() {
         List<String> ids = new ArrayList<>();
@@ -195,6 +224,7 @@ public final class InMemoryAuditSink implements AuditSink {
         lock.lock();
         try {
             batches.clear();
+            checkpoints.clear();
             eventCount = 0;
         } finally {
             lock.unlock();

@@ -3,10 +3,18 @@ package io.actiontrail.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
+import io.actiontrail.integrity.Checkpoint;
+import io.actiontrail.integrity.CheckpointSigner;
+import io.actiontrail.integrity.Integrity;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
+import io.actiontrail.trail.Trail;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The in-memory sink keeps what it was given, fails when told to, and is safe to read while written. */
 final class InMemoryAuditSinkTest {
@@ -215,5 +224,42 @@ final class InMemoryAuditSinkTest {
         assertThat(sink.size()).isEqualTo(threads * writesPerThread);
         assertThat(sink.eventIds()).hasSize(threads * writesPerThread).doesNotHaveDuplicates();
         assertThat(sink.writeAttempts()).isEqualTo((long) threads * writesPerThread);
+    }
+
+    @Test
+    void inATrailWithTamperEvidenceEveryBatchHasItsCheckpointAndTheCleanStopComesAlone(@TempDir Path dir)
+            throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        CheckpointSigner signer = CheckpointSigner.ed25519("test", pair.getPrivate(), pair.getPublic());
+        InMemoryAuditSink sink = InMemoryAuditSink.builder()
+                .batching(Batching.DEFAULT.withMaxEvents(3))
+                .build();
+        try (ActionTrail trail = ActionTrail.builder()
+                .serviceName("orders")
+                .shutdownHook(false)
+                .dataDir(dir)
+                .integrity(Integrity.builder()
+                        .signer(signer)
+                        .origin("orders.example")
+                        .build())
+                .trail(Trail.builder("main").sink(sink).build())
+                .build()) {
+            for (int i = 0; i < 7; i++) {
+                trail.record(AuditEvent.builder("CreateOrder").build());
+            }
+        }
+        long covered = 0;
+        for (AuditBatch batch : sink.batches()) {
+            Checkpoint body = Checkpoint.parse(batch.checkpoint().orElseThrow().text());
+            assertThat(batch.leafIndex(0)).isEqualTo(covered);
+            covered += batch.size();
+            assertThat(body.size()).isEqualTo(covered);
+        }
+        assertThat(covered).isEqualTo(7);
+        assertThat(sink.checkpoints()).hasSize(1);
+        Checkpoint last = Checkpoint.parse(sink.checkpoints().get(0).text());
+        assertThat(last.origin()).isEqualTo("orders.example/main/memory");
+        assertThat(last.size()).isEqualTo(7);
+        assertThat(last.extensions()).contains("actiontrail-closed");
     }
 }

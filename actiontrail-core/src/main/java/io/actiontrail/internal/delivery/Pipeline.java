@@ -179,9 +179,6 @@ public final class Pipeline implements ShipperHost {
                 try {
                     openTrailLogs(settings, integritySettings, clock);
                 } catch (RuntimeException e) {
-                    for (Shipper shipper : shippers) {
-                        shipper.closeLog();
-                    }
                     log.close();
                     throw e;
                 }
@@ -202,9 +199,11 @@ public final class Pipeline implements ShipperHost {
                                 settings.dataDir(),
                                 shipper.trail,
                                 shipper.sinkName,
-                                journal.nextSeq(),
+                                shipper.committedPosition(),
                                 integritySettings,
-                                clock),
+                                clock,
+                                message ->
+                                        warnings.warn("trail-log-" + shipper.trail + "/" + shipper.sinkName, message)),
                         integritySettings.heartbeatInterval());
             } catch (IOException e) {
                 throw new IllegalStateException(
@@ -615,9 +614,6 @@ public final class Pipeline implements ShipperHost {
                         DeliveryListener.Dropped.SHUTDOWN,
                         "not delivered before shutdown; the in-memory journal does not outlive the process");
             }
-        }
-        for (Shipper shipper : shippers) {
-            shipper.closeLog();
         }
         if (integrity != null) {
             // the log's last checkpoint covers every event: the writer fsyncs what it holds, the log hashes it

@@ -71,8 +71,6 @@ final class Shipper implements Runnable, Journal.Reader {
     private @Nullable TrailLog log;
 
     private long heartbeatNanos;
-    /** Leaves the sink holds: the log's size up to the last delivered batch. */
-    private long deliveredLeaves;
 
     private long lastCheckpointNanos = System.nanoTime();
     private long lastPersistNanos = System.nanoTime();
@@ -116,28 +114,9 @@ final class Shipper implements Runnable, Journal.Reader {
      * Gives this shipper the Merkle log of what it sends, before its thread runs: each batch then carries a signed
      * checkpoint covering it, and an idle sink gets a heartbeat checkpoint every {@code heartbeat}.
      */
-    void integrity(TrailLog trailLog, Duration heartbeat) throws IOException {
+    void integrity(TrailLog trailLog, Duration heartbeat) {
         this.log = trailLog;
         this.heartbeatNanos = heartbeat.toNanos();
-        this.deliveredLeaves = trailLog.sizeBefore(committedPosition);
-    }
-
-    /** Closes the Merkle log, after the thread ended. */
-    void closeLog() {
-        TrailLog l = log;
-        if (l == null) {
-            return;
-        }
-        try {
-            l.close();
-        } catch (IOException e) {
-            host.warnings()
-                    .warn(
-                            "trail-log-" + trail + "/" + sinkName,
-                            "ActionTrail: closing the Merkle log of sink '" + sinkName + "' of trail '" + trail
-                                    + "' failed",
-                            e);
-        }
     }
 
     /** Sets where this shipper starts, before its thread runs. */
@@ -171,6 +150,10 @@ final class Shipper implements Runnable, Journal.Reader {
                 }
                 if (!deliver(batch)) {
                     break; // closing: the batch stays in the journal for the next start
+                }
+                if (log != null) {
+                    log.delivered(); // delivered, or settled for good: the sink's log moves on either way
+                    lastCheckpointNanos = System.nanoTime();
                 }
                 commit(end, true);
                 if (host.pastCloseDeadline()) {
@@ -296,10 +279,6 @@ final class Shipper implements Runnable, Journal.Reader {
                     sinkLock.unlock();
                 }
                 delivered(batch);
-                if (log != null) {
-                    deliveredLeaves = Math.max(deliveredLeaves, batch.leafIndex(batch.size() - 1) + 1);
-                    lastCheckpointNanos = System.nanoTime();
-                }
                 return true;
             } catch (DeliveryException e) {
                 error = e;
@@ -386,8 +365,17 @@ final class Shipper implements Runnable, Journal.Reader {
         while (true) {
             attempt++;
             try {
-                long[] leaves = l.append(batch.records(), positions);
-                return batch.withCheckpoint(l.checkpoint(leaves[leaves.length - 1] + 1, false), leaves);
+                long[] leaves = l.stage(batch.records(), positions);
+                if (leaves == null) {
+                    host.warnings()
+                            .warn(
+                                    "trail-log-again-" + trail + "/" + sinkName,
+                                    "ActionTrail: sink '" + sinkName + "' of trail '" + trail + "' gets events again"
+                                            + " that its Merkle log already covers (its cursor could not be saved);"
+                                            + " they travel without a checkpoint");
+                    return batch;
+                }
+                return batch.withCheckpoint(l.checkpointOfStaged(), leaves);
             } catch (IOException | RuntimeException e) {
                 host.warnings()
                         .warn(
@@ -415,7 +403,7 @@ final class Shipper implements Runnable, Journal.Reader {
         }
         lastCheckpointNanos = System.nanoTime();
         try {
-            SignedNote note = l.checkpoint(deliveredLeaves, closing);
+            SignedNote note = l.checkpoint(closing);
             sinkLock.lock();
             try {
                 sink.writeCheckpoint(note);

@@ -367,7 +367,7 @@ public final class JournalVerifier {
     }
 
     /** Adds leaf {@code index} to the right edge of the tree: the roots of its perfect subtrees, largest first. */
-    private static void push(List<byte[]> frontier, byte[] leaf, long index) {
+    static void push(List<byte[]> frontier, byte[] leaf, long index) {
         byte[] hash = leaf;
         long n = index;
         while ((n & 1) == 1) {
@@ -377,7 +377,7 @@ public final class JournalVerifier {
         frontier.add(hash);
     }
 
-    private static byte[] fold(List<byte[]> frontier) {
+    static byte[] fold(List<byte[]> frontier) {
         byte[] root = frontier.get(frontier.size() - 1);
         for (int i = frontier.size() - 2; i >= 0; i--) {
             root = Merkle.nodeHash(frontier.get(i), root);

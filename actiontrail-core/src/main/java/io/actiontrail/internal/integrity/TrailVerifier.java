@@ -255,11 +255,14 @@ public final class TrailVerifier {
                 }
                 String note;
                 String origin;
+                long size;
                 try {
                     note = TrailManifest.parse("{\"checkpoint\":" + text.substring(CHECKPOINT_PREFIX.length()))
                             .checkpoint()
                             .toString();
-                    origin = Checkpoint.parse(SignedNote.parse(note).text()).origin();
+                    Checkpoint body = Checkpoint.parse(SignedNote.parse(note).text());
+                    origin = body.origin();
+                    size = body.size();
                 } catch (IllegalArgumentException e) {
                     findings.add(new Finding(Kind.DAMAGED_CHECKPOINT, -1, where + ": " + e.getMessage()));
                     return;
@@ -273,6 +276,19 @@ public final class TrailVerifier {
                                     + "'; only one log per file can be put back in order"));
                 }
                 current[0] = log;
+                // delivery is at least once: a batch sent again after a crash comes again with its checkpoint; lines
+                // that repeat, hash for hash, the leaves their checkpoint places them at are that, not new entries
+                long first = size - pending.size();
+                int repeated = 0;
+                while (repeated < pending.size()
+                        && first + repeated >= 0
+                        && first + repeated < log.end
+                        && java.util.Arrays.equals(log.leaf(first + repeated), pending.get(repeated))) {
+                    repeated++;
+                }
+                if (repeated > 0 && first + repeated == log.end) {
+                    pending.subList(0, repeated).clear();
+                }
                 for (byte[] hash : pending) {
                     log.put(log.end, hash);
                 }

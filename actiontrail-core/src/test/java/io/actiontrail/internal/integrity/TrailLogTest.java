@@ -10,10 +10,8 @@ import io.actiontrail.integrity.Merkle;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
@@ -71,60 +69,79 @@ class TrailLogTest {
         return Merkle.root(leaves);
     }
 
-    private TrailLog open(long journalEnd) throws IOException {
-        return TrailLog.open(dataDir, "main", "s3 archive", journalEnd, settings, clock);
+    private final List<String> warnings = new ArrayList<>();
+
+    private TrailLog open(long cursor) throws IOException {
+        return TrailLog.open(dataDir, "main", "s3 archive", cursor, settings, clock, warnings::add);
+    }
+
+    private static byte[] root(SignedNote note) {
+        return Checkpoint.parse(note.text()).rootHash();
     }
 
     @Test
-    void aBatchDeliveredAgainMapsOntoItsLeavesAndTheRootsAreThoseOfTheLines() throws IOException {
-        try (TrailLog log = open(1_000)) {
-            assertThat(log.append(records(0, 10), positions(0, 10))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-            // after a restart the shipper delivers again from its cursor: positions 5.. are in the log already
-            assertThat(log.append(records(5, 14), positions(5, 14))).containsExactly(5, 6, 7, 8, 9, 10, 11, 12, 13);
-            assertThat(log.size()).isEqualTo(14);
-            assertThat(log.sizeBefore(2L * 5 + 1)).isEqualTo(5);
-            SignedNote note = log.checkpoint(14, true);
-            Checkpoint body = Checkpoint.parse(note.text());
-            assertThat(body.origin()).isEqualTo("orders.example/main/s3 archive");
-            assertThat(body.rootHash()).isEqualTo(rootOf(14));
-            assertThat(body.extensions())
-                    .containsExactly("actiontrail-time 2026-12-06T10:00:00Z", "actiontrail-closed");
-            note.verify(settings.signer().verifierKey());
-        }
+    void eachBatchIsCheckpointedWithTheRootOfItsLinesAndTheLogKeepsOnlyItsRightEdge() throws IOException {
+        TrailLog log = open(0);
+        long[] first = log.stage(records(0, 10), positions(0, 10));
+        assertThat(first).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(root(log.checkpointOfStaged())).isEqualTo(rootOf(10));
+        assertThat(log.size()).as("not delivered yet").isZero();
+        log.delivered();
+        assertThat(log.size()).isEqualTo(10);
+        assertThat(log.stage(records(10, 23), positions(10, 23))).startsWith(10).endsWith(22);
+        log.delivered();
+        SignedNote note = log.checkpoint(true);
+        Checkpoint body = Checkpoint.parse(note.text());
+        assertThat(body.origin()).isEqualTo("orders.example/main/s3 archive");
+        assertThat(body.size()).isEqualTo(23);
+        assertThat(body.rootHash()).isEqualTo(rootOf(23));
+        assertThat(body.extensions()).containsExactly("actiontrail-time 2026-12-06T10:00:00Z", "actiontrail-closed");
+        note.verify(settings.signer().verifierKey());
+        // a few hundred bytes, whatever the size: the right edge only
+        assertThat(java.nio.file.Files.size(dataDir.resolve("integrity/trails/main/s3_archive/log.properties")))
+                .isLessThan(2_000);
     }
 
     @Test
-    void tornFilesAreCutBackAndTheSameLinesGiveTheSameLeavesAgain() throws IOException {
-        try (TrailLog log = open(1_000)) {
-            log.append(records(0, 12), positions(0, 12));
-        }
-        Path dir = dataDir.resolve("integrity/trails/main/s3_archive");
-        truncate(dir.resolve("positions"), 12 * 8 - 3); // a torn last position: 11 whole ones
-        truncate(dir.resolve("hashes-00"), 10 * 32 + 5); // a torn last hash: 10 whole ones
-        try (TrailLog log = open(1_000)) {
-            assertThat(log.size()).isEqualTo(10);
-            assertThat(log.append(records(8, 12), positions(8, 12))).containsExactly(8, 9, 10, 11);
-            assertThat(Checkpoint.parse(log.checkpoint(12, false).text()).rootHash())
-                    .isEqualTo(rootOf(12));
-        }
+    void afterACrashTheCursorSaysWhetherTheBatchInFlightReachedTheSink() throws IOException {
+        TrailLog log = open(0);
+        log.stage(records(0, 10), positions(0, 10));
+        log.delivered();
+        log.stage(records(10, 15), positions(10, 15)); // in flight when the process dies
+        long batchEnd = positions(14, 15)[0] + 1;
+
+        // the cursor did not reach the batch's end: it is delivered again and hashes to the same leaves
+        TrailLog again = open(positions(10, 11)[0]);
+        assertThat(again.size()).isEqualTo(10);
+        assertThat(again.stage(records(10, 15), positions(10, 15))).containsExactly(10, 11, 12, 13, 14);
+        assertThat(root(again.checkpointOfStaged())).isEqualTo(rootOf(15));
+
+        // the cursor passed it: it was delivered, and the log goes on after it
+        TrailLog after = open(batchEnd);
+        assertThat(after.size()).isEqualTo(15);
+        assertThat(after.stage(records(15, 16), positions(15, 16))).containsExactly(15);
+        assertThat(warnings).isEmpty();
     }
 
     @Test
-    void positionsBeyondTheJournalAreDroppedAndAnUnknownEarlierPositionIsRefused() throws IOException {
-        try (TrailLog log = open(1_000)) {
-            log.append(records(0, 10), positions(0, 10));
-        }
-        try (TrailLog log = open(2L * 6)) { // the journal ends before position 13: leaves at 13, 15, ... go
-            assertThat(log.size()).isEqualTo(6);
-            assertThatThrownBy(() -> log.append(records(3, 4), new long[] {2}))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("journal position 2 is not in the log");
-        }
+    void eventsTheLogAlreadyCoversTravelWithoutACheckpoint() throws IOException {
+        TrailLog log = open(0);
+        log.stage(records(0, 10), positions(0, 10));
+        log.delivered();
+        assertThat(log.stage(records(5, 12), positions(5, 12))).isNull();
+        assertThat(log.size()).isEqualTo(10);
     }
 
-    private static void truncate(Path file, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(size);
-        }
+    @Test
+    void anUnreadableLogStartsANewOneAndSaysSo() throws IOException {
+        TrailLog log = open(0);
+        log.stage(records(0, 3), positions(0, 3));
+        java.nio.file.Files.writeString(
+                dataDir.resolve("integrity/trails/main/s3_archive/log.properties"),
+                "origin=orders.example/main/s3 archive\ncommitted=0 3 abc\n");
+        TrailLog reopened = open(100);
+        assertThat(reopened.size()).isZero();
+        assertThat(warnings).singleElement().asString().contains("cannot be continued", "fork");
+        assertThatThrownBy(reopened::checkpointOfStaged).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -101,7 +101,8 @@ public final class ActionTrailConsoleAutoConfiguration {
         ConsoleApi api = new ConsoleApi(actionTrail, local, fleet, tenants.getIfAvailable(), identity);
         String base = path + "/api";
         log.info(
-                "ActionTrail: API at {} {}{}{}",
+                "ActionTrail: console at {}/ and API at {} {}{}{}",
+                path,
                 base,
                 how,
                 fleet == null ? "" : ", over the local journal and the fleet-wide store",

@@ -17,6 +17,7 @@ import io.actiontrail.query.Condition;
 import io.actiontrail.query.EventStore;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.query.LookupResult;
+import io.actiontrail.query.ReadOnlyJournal;
 import io.actiontrail.query.SearchSyntax;
 import io.actiontrail.query.SearchSyntaxException;
 import io.actiontrail.spring.AuditIdentityProvider;
@@ -309,6 +310,10 @@ final class ConsoleApi {
     }
 
     private void trails(HttpServletResponse response) throws IOException {
+        if (local instanceof ReadOnlyJournal copy) {
+            readOnlyTrails(response, copy);
+            return;
+        }
         json(response, 200);
         try (JsonGenerator g = JSON.createGenerator(response.getOutputStream(), JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -348,6 +353,41 @@ final class ConsoleApi {
             g.writeNumberField("events", journal.nextPosition() - journal.firstPosition());
             g.writeBooleanField("degraded", journal.degraded());
             optional(g, "degradedError", journal.degradedError());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * The trails page over a journal opened read-only (the standalone command): the trails of the instance that wrote
+     * it do not run here, so there are none to show, and the journal is described from its directory, never by this
+     * server's own in-memory instance.
+     */
+    private static void readOnlyTrails(HttpServletResponse response, ReadOnlyJournal copy) throws IOException {
+        long segments = 0;
+        long bytes = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(copy.directory())) {
+            for (java.nio.file.Path file : files.toList()) {
+                if (file.getFileName().toString().endsWith(".jsonl")) {
+                    segments++;
+                    bytes += java.nio.file.Files.size(file);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // a directory removed while served: nothing on disk
+        }
+        json(response, 200);
+        try (JsonGenerator g = JSON.createGenerator(response.getOutputStream(), JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("trails");
+            g.writeEndArray();
+            g.writeStringField("readOnly", copy.directory().toString());
+            g.writeObjectFieldStart("journal");
+            g.writeStringField("durability", "read-only");
+            g.writeNumberField("segments", segments);
+            g.writeNumberField("diskBytes", bytes);
+            g.writeNumberField("events", copy.nextPosition() - copy.firstPosition());
+            g.writeBooleanField("degraded", false);
             g.writeEndObject();
             g.writeEndObject();
         }

@@ -77,9 +77,10 @@ final class ConsoleUi {
      * ""}, {@code /}, {@code /ui/app.js}, …).
      */
     void serve(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!"GET".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET");
-            text(response, 405, "only GET is answered here");
+        boolean head = "HEAD".equals(request.getMethod());
+        if (!"GET".equals(request.getMethod()) && !head) {
+            response.setHeader("Allow", "GET, HEAD");
+            text(response, 405, "only GET and HEAD are answered here");
             return;
         }
         if (path.isEmpty()) {
@@ -89,7 +90,7 @@ final class ConsoleUi {
             return;
         }
         if (path.equals("/")) {
-            write(response, "text/html;charset=UTF-8", page);
+            write(response, "text/html;charset=UTF-8", page, head);
             return;
         }
         String name = path.startsWith("/ui/") ? path.substring("/ui/".length()) : "";
@@ -98,7 +99,7 @@ final class ConsoleUi {
             text(response, 404, "no such page in the ActionTrail console");
             return;
         }
-        write(response, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "text/plain"), file);
+        write(response, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "text/plain"), file, head);
     }
 
     /** A refusal of the page, when no sign-in of the application's can take it over: a short text. */
@@ -126,11 +127,14 @@ final class ConsoleUi {
         }
     }
 
-    private static void write(HttpServletResponse response, String type, byte[] body) throws IOException {
+    /** Answers 200 with the body, or, for {@code HEAD}, with its headers only. */
+    private static void write(HttpServletResponse response, String type, byte[] body, boolean head) throws IOException {
         response.setStatus(200);
         response.setContentType(type);
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (!head) {
+            response.getOutputStream().write(body);
+        }
     }
 
     private static void text(HttpServletResponse response, int status, String message) throws IOException {

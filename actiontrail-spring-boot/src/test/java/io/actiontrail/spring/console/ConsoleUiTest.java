@@ -165,7 +165,20 @@ class ConsoleUiTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
         assertSecurityHeaders(post);
+        // a link checker's or a proxy's HEAD gets the page's headers, and no body
+        HttpResponse<String> head = HTTP.send(
+                HttpRequest.newBuilder(URI.create(APP.url() + "/actiontrail/"))
+                        .header("Authorization", basic("auditor", "auditor-pw"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertSecurityHeaders(head);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.actiontrail.spring.autoconfigure.sink;
 
+import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.Batching;
@@ -30,6 +31,11 @@ final class OwningAuditSink implements AuditSink {
     @Override
     public void write(AuditBatch batch) throws DeliveryException {
         sink.write(batch);
+    }
+
+    @Override
+    public void writeCheckpoint(SignedNote checkpoint) throws DeliveryException {
+        sink.writeCheckpoint(checkpoint);
     }
 
     @Override

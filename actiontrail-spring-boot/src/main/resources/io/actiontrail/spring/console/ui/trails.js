@@ -45,7 +45,10 @@ export async function showTrails() {
   container.setAttribute('aria-busy', 'true');
   try {
     const status = await get('trails');
-    container.replaceChildren(...(status.trails.length ? status.trails.map(trailCard) : [el('p', { class: 'empty' }, 'No trails.')]));
+    const none = status.readOnly
+      ? `A journal opened read-only from ${status.readOnly}: the trails of the instance that wrote it do not run here.`
+      : 'No trails.';
+    container.replaceChildren(...(status.trails.length ? status.trails.map(trailCard) : [el('p', { class: 'empty' }, none)]));
     const j = status.journal;
     $('journal').replaceChildren(
       ...fact('Status', j.degraded

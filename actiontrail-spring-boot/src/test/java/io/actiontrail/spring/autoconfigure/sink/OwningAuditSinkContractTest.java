@@ -67,6 +67,18 @@ final class OwningAuditSinkContractTest extends AuditSinkContract {
     }
 
     @Test
+    void passesCheckpointsWithoutEventsOnToTheSink() throws Exception {
+        java.security.KeyPair pair =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        io.actiontrail.integrity.SignedNote note = io.actiontrail.integrity.SignedNote.sign(
+                new io.actiontrail.integrity.Checkpoint("o", 0, io.actiontrail.integrity.Merkle.emptyRoot(), List.of())
+                        .body(),
+                io.actiontrail.integrity.CheckpointSigner.ed25519("k", pair.getPrivate(), pair.getPublic()));
+        new OwningAuditSink(inMemory, () -> {}).writeCheckpoint(note);
+        assertThat(inMemory.checkpoints()).containsExactly(note);
+    }
+
+    @Test
     void releasesWhatItOwnsEvenWhenClosingTheSinkFails() {
         AuditSink failing = new AuditSink() {
             @Override
