@@ -196,8 +196,15 @@ public class CallerCostBenchmark {
             Notes.add(
                     "log4j2 " + mode,
                     String.format(
-                            "%,d calls, %,d lines written, %,d dropped (%.1f %%)",
-                            made, lines, made - lines, 100.0 * (made - lines) / Math.max(1, made)));
+                            "%,d calls, %,d lines written, %,d dropped (%.1f %%)%s",
+                            made,
+                            lines,
+                            made - lines,
+                            100.0 * (made - lines) / Math.max(1, made),
+                            made > lines && "ASYNC_LOGGER".equals(mode)
+                                    ? "; Log4j2 discards while its Disruptor 4 ring buffer is full and several"
+                                            + " threads log (see Log4j2DiscardCheck)"
+                                    : ""));
             Fixtures.deleteRecursively(dir);
         }
     }

@@ -12,9 +12,11 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 import org.apache.logging.log4j.message.MapMessage;
 
 /**
- * The Log4j2 alternative: an async logger (LMAX Disruptor, default ring buffer and queue-full policy, which blocks
- * the caller rather than drop) writing to a {@code File} appender with JSON Template Layout, in a logger context of
- * its own. Used through the Log4j2 API: this module binds SLF4J to Logback.
+ * The Log4j2 alternative: an async logger (LMAX Disruptor, default ring buffer and queue-full policy, which is
+ * documented to block the caller rather than drop) writing to a {@code File} appender with JSON Template Layout, in a
+ * logger context of its own. Used through the Log4j2 API: this module binds SLF4J to Logback. With Disruptor 4 and
+ * several logging threads Log4j2 drops events nevertheless while the ring buffer is full: {@link Log4j2DiscardCheck}
+ * shows why.
  *
  * <p>Thread-safe: {@link #log} may be called from any thread; {@link #closeAndCountLines} once, after the last call.
  */

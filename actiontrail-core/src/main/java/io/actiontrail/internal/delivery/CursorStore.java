@@ -24,7 +24,7 @@ final class CursorStore {
 
     CursorStore(Path dataDir) throws IOException {
         this.dir = dataDir.resolve("cursors");
-        Files.createDirectories(dir);
+        Files2.createPrivateDirectories(dir);
     }
 
     private CursorStore() {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -29,9 +28,9 @@ final class DirectoryLock implements AutoCloseable {
      * @throws IllegalStateException if another process or instance holds the lock
      */
     static DirectoryLock acquire(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        Files2.createPrivateDirectories(dir);
         FileChannel channel =
-                FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                Files2.openPrivate(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();

@@ -3,18 +3,22 @@ package io.actiontrail.internal.journal;
 import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.JournalStatus;
+import io.actiontrail.internal.Files2;
 import io.actiontrail.internal.InternalApi;
 import io.actiontrail.internal.Warnings;
 import io.actiontrail.query.Attribute;
 import io.actiontrail.query.LookupQuery;
 import io.actiontrail.sink.AuditRecord;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +43,10 @@ public final class DiskJournal extends AbstractJournal {
      * memory reserve, so that a disk found full holds no more in memory than the reserve allows.
      */
     static final long MAX_QUEUED_BYTES = JournalWriter.MAX_QUEUED_BYTES;
+
+    /** The names of what the journal, its shippers and its integrity log keep in the data directory. */
+    private static final Pattern OWN_FILES =
+            Pattern.compile("(lock|journal\\.id|cursors|integrity|.*\\.(jsonl|idx|qidx))(\\.tmp)?");
 
     private final Path dir;
     private final JournalSettings settings;
@@ -66,6 +74,7 @@ public final class DiskJournal extends AbstractJournal {
         DirectoryLock locked = null;
         try {
             locked = DirectoryLock.acquire(dir);
+            restrictPermissions(dir, warnings);
             JournalRecovery.Result recovered = new JournalRecovery(dir, clock, warnings).recover();
             this.id = recovered.id();
             this.recoveredTornBytes = recovered.tornBytes();
@@ -100,6 +109,28 @@ public final class DiskJournal extends AbstractJournal {
         } catch (RuntimeException e) {
             closeQuietly(locked);
             throw e;
+        }
+    }
+
+    /**
+     * Makes a data directory that an earlier version or a person created accessible to its owner only, with the
+     * journal's own files and directories in it (nothing else a shared directory may hold), and says so once; new
+     * directories and files are created owner-only already.
+     */
+    private static void restrictPermissions(Path dir, Warnings warnings) throws IOException {
+        int changed = Files2.restrictOne(dir) ? 1 : 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (OWN_FILES.matcher(entry.getFileName().toString()).matches()) {
+                    changed += Files2.restrictTree(entry);
+                }
+            }
+        }
+        if (changed > 0) {
+            warnings.warn(
+                    "journal-permissions",
+                    "ActionTrail: " + changed + " directories and files in " + dir.toAbsolutePath()
+                            + " were readable or writable by other users; they are now owner-only");
         }
     }
 

@@ -34,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * to a new segment by size and by the hour, and runs retention about once a minute. A failing or full disk degrades
  * the journal: events wait in memory up to the reserve while the writer retries every second.
  *
+ * <p>The {@link Durability#GROUP} loss window: a caller is not acknowledged while the oldest event not yet fsynced
+ * was appended more than {@code fsyncInterval} ago (it waits for the writer), so a crash loses only events appended
+ * within one interval of the newest acknowledged one; the writer fsyncs once the oldest written but unsynced event
+ * is half an interval old, so that callers rarely wait. A degraded or closing journal does not hold callers back.
+ *
  * <p>Thread-safe. Locks, in the one order in which they may nest — a lock is only ever taken while holding locks
  * to its left, never the other way:
  *
@@ -122,6 +127,13 @@ final class JournalWriter {
     private boolean batchInFlight;
 
     private long batchSinceNanos;
+    /**
+     * Whether records are written but not yet fsynced, and when the oldest of them was appended: with the batch in
+     * flight and the queue, what bounds how old the oldest acknowledged event that a crash would lose can be.
+     */
+    private boolean writtenUnsynced;
+
+    private long unsyncedSinceNanos;
     private long nextSeq;
     private long durableSeq;
     private boolean closing;
@@ -268,10 +280,15 @@ final class JournalWriter {
         }
     }
 
-    /** Whether the oldest event not yet handed to the operating system waits longer than the fsync interval. */
+    /**
+     * Whether the oldest event not yet fsynced was appended longer than the fsync interval ago: then a caller waits,
+     * so that the events acknowledged but not yet durable were all appended within one fsync interval of the newest.
+     */
     private boolean behind(long now) {
         long since;
-        if (batchInFlight) {
+        if (writtenUnsynced) {
+            since = unsyncedSinceNanos;
+        } else if (batchInFlight) {
             since = batchSinceNanos;
         } else if (!queue.isEmpty()) {
             since = queueNanos[0];
@@ -486,10 +503,30 @@ final class JournalWriter {
         }
     }
 
+    /**
+     * Whether to fsync now: the fsync interval has passed since the last one, or the oldest event written but not
+     * fsynced was appended half an interval ago, so that callers rarely wait for the fsync that {@link #behind}
+     * demands.
+     */
     private boolean fsyncDue() {
-        return unsynced
-                && System.nanoTime() - lastFsyncNanos
-                        >= settings.fsyncInterval().toNanos();
+        if (!unsynced) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long interval = settings.fsyncInterval().toNanos();
+        return now - lastFsyncNanos >= interval || now - oldestUnsyncedNanos() >= interval / 2;
+    }
+
+    /** When the oldest record written but not yet fsynced was appended; far in the future if there is none. */
+    private long oldestUnsyncedNanos() {
+        appendLock.lock();
+        try {
+            return writtenUnsynced
+                    ? unsyncedSinceNanos
+                    : System.nanoTime() + settings.fsyncInterval().toNanos();
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     private boolean maintenanceDue() {
@@ -500,7 +537,11 @@ final class JournalWriter {
         long now = System.nanoTime();
         long wait = nextMaintenanceNanos - now;
         if (unsynced) {
-            wait = Math.min(wait, lastFsyncNanos + settings.fsyncInterval().toNanos() - now);
+            long interval = settings.fsyncInterval().toNanos();
+            wait = Math.min(wait, lastFsyncNanos + interval - now);
+            if (writtenUnsynced) { // called holding appendLock
+                wait = Math.min(wait, unsyncedSinceNanos + interval / 2 - now);
+            }
         }
         return Math.max(1, wait);
     }
@@ -523,6 +564,8 @@ final class JournalWriter {
      * records' append times, tells waiting callers how far the batch got after each piece handed to the system.
      */
     private int write(List<AuditRecord> batch, long @Nullable [] appended) {
+        // a batch carried over after a failure has no append times: it counts as appended now
+        long firstNanos = appended != null && !batch.isEmpty() ? appended[0] : System.nanoTime();
         int done = 0;
         try {
             long fileSize = active.size();
@@ -540,7 +583,7 @@ final class JournalWriter {
                     seq += inChunk;
                     done = i;
                     inChunk = 0;
-                    progress(appended, done, batch.size());
+                    progress(appended, done, batch.size(), firstNanos);
                     if (roll) {
                         roll(seq);
                         fileSize = 0;
@@ -551,7 +594,7 @@ final class JournalWriter {
                     fileSize += length + 1;
                     seq++;
                     done = i + 1;
-                    progress(appended, done, batch.size());
+                    progress(appended, done, batch.size(), firstNanos);
                     continue;
                 }
                 record.writeTo(chunkStream);
@@ -586,6 +629,9 @@ final class JournalWriter {
         appendLock.lock();
         try {
             queuedBytes -= bytes;
+            if (done > 0) {
+                markWritten(firstNanos);
+            }
             if (done == batch.size()) {
                 batchInFlight = false;
             }
@@ -596,17 +642,28 @@ final class JournalWriter {
         return done;
     }
 
-    /** The first {@code done} records of the writer's batch are handed to the system. */
-    private void progress(long @Nullable [] appended, int done, int size) {
-        if (appended == null || done == 0 || done >= size) {
+    /** The first {@code done} records of the writer's batch, the first appended at {@code firstNanos}, are written. */
+    private void progress(long @Nullable [] appended, int done, int size, long firstNanos) {
+        if (done == 0 || done >= size) {
             return; // a finished batch is reported by write itself
         }
         appendLock.lock();
         try {
-            batchSinceNanos = appended[done];
+            markWritten(firstNanos);
+            if (appended != null) {
+                batchSinceNanos = appended[done];
+            }
             space.signalAll();
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    /** Records appended at {@code firstNanos} or later are written and wait for an fsync; holding appendLock. */
+    private void markWritten(long firstNanos) {
+        if (!writtenUnsynced) {
+            writtenUnsynced = true;
+            unsyncedSinceNanos = firstNanos;
         }
     }
 
@@ -731,7 +788,9 @@ final class JournalWriter {
         appendLock.lock();
         try {
             durableSeq = Math.max(durableSeq, end);
+            writtenUnsynced = false;
             durable.signalAll();
+            space.signalAll();
         } finally {
             appendLock.unlock();
         }

@@ -76,7 +76,7 @@ final class Segment {
     static Segment create(Path dir, Clock clock, long firstSeq) throws IOException {
         long now = clock.millis();
         Segment segment = new Segment(dir.resolve(Segment.fileName(firstSeq, now)), firstSeq, now);
-        Files.newByteChannel(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+        Files2.openPrivate(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                 .close();
         return segment;
     }

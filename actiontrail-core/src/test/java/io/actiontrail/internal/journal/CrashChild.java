@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code OPEN torn=<bytes> corrupt=<lines> next=<position>}: the journal was opened and recovered;
  *   <li>{@code READY}: recording starts;
- *   <li>{@code ACK <eventId>}: {@code record} returned for that event;
+ *   <li>{@code ACK <eventId> <begin> <end>}: {@code record} returned for that event; {@code begin} and {@code end}
+ *       are {@link System#nanoTime()} just before the call and just after it returned;
  *   <li>{@code DRAINED flushed=<bool> recorded=<n> delivered=<n> pending=<n> dropped=<n>}: drain mode only.
  * </ul>
  *
@@ -140,8 +141,10 @@ final class CrashChild {
                                     .requestParameter("n", n)
                                     .requestParameter("padding", "x".repeat(random.nextInt(32, 1024)))
                                     .build();
+                            long begin = System.nanoTime();
                             trail.record(event);
-                            say("ACK " + event.eventId());
+                            long end = System.nanoTime();
+                            say("ACK " + event.eventId() + " " + begin + " " + end);
                         }
                     },
                     "recorder-" + t);
