@@ -65,7 +65,14 @@ class DataDirPermissionsTest {
         Map<String, String> modes = modes(dataDir);
         assertThat(modes)
                 .as("the journal's files")
-                .containsKeys("lock", "journal.id", "cursors", "cursors/t~s.cursor")
+                .containsKeys(
+                        "lock",
+                        "journal.id",
+                        "cursors",
+                        "cursors/t~s.cursor",
+                        "integrity/log.properties",
+                        "integrity/hashes-00",
+                        "integrity/trails/t/s/log.properties")
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".jsonl"), "a segment"))
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".idx"), "a time index"))
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".qidx"), "a query index"));
@@ -117,13 +124,24 @@ class DataDirPermissionsTest {
         assertThat(log.list).as("warnings after the next open").hasSize(1);
     }
 
+    /** Records with tamper evidence on, so that the integrity log's files and the trail's log are checked too. */
     private static void recordAndClose(Path dataDir, int events) {
         ScriptedSink sink = new ScriptedSink("s");
+        java.security.KeyPair pair;
+        try {
+            pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         try (ActionTrail trail = ActionTrail.builder()
                 .serviceName("svc")
                 .dataDir(dataDir)
                 .segmentBytes(64 * 1024)
                 .shutdownHook(false)
+                .integrity(io.actiontrail.integrity.Integrity.builder()
+                        .signer(io.actiontrail.integrity.CheckpointSigner.ed25519(
+                                "test", pair.getPrivate(), pair.getPublic()))
+                        .build())
                 .trail(Trail.builder("t").sink(sink).build())
                 .build()) {
             for (int i = 0; i < events; i++) {

@@ -58,7 +58,7 @@ final class CheckpointFiles implements AutoCloseable {
             }
             Path file = dir.resolve("checkpoints-" + today + ".notes");
             boolean created = !Files.exists(file);
-            c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            c = Files2.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             c.truncate(wholeRecords(c));
             c.position(c.size());
             if (created) {

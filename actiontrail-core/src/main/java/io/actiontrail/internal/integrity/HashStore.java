@@ -1,6 +1,7 @@
 package io.actiontrail.internal.integrity;
 
 import io.actiontrail.integrity.Merkle;
+import io.actiontrail.internal.Files2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -77,7 +78,7 @@ final class HashStore implements Merkle.Subtrees, AutoCloseable {
      * @throws IOException if the files cannot be read or written
      */
     static HashStore open(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        Files2.createPrivateDirectories(dir);
         HashStore store = new HashStore(dir);
         try {
             store.recover();
@@ -94,7 +95,7 @@ final class HashStore implements Merkle.Subtrees, AutoCloseable {
             if (k > 0 && !Files.exists(file) && levels.get(k - 1).count < 2) {
                 break;
             }
-            FileChannel channel = FileChannel.open(
+            FileChannel channel = Files2.openPrivate(
                     file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long whole = channel.size() / HASH;
             Level level = new Level(channel, whole);
@@ -233,7 +234,7 @@ final class HashStore implements Merkle.Subtrees, AutoCloseable {
 
     private Level level(int k) throws IOException {
         while (levels.size() <= k) {
-            FileChannel channel = FileChannel.open(
+            FileChannel channel = Files2.openPrivate(
                     file(levels.size()),
                     StandardOpenOption.CREATE,
                     StandardOpenOption.READ,

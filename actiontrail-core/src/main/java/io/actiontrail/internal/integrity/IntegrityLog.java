@@ -87,7 +87,7 @@ public final class IntegrityLog {
         this.dir = dataDir.resolve("integrity");
         this.digest = sha256();
         try {
-            Files.createDirectories(dir);
+            io.actiontrail.internal.Files2.createPrivateDirectories(dir);
             this.firstPosition = logProperties(journal.firstSeq());
             this.store = HashStore.open(dir);
         } catch (IOException e) {

@@ -123,11 +123,12 @@ public final class TrailLog {
             Clock clock,
             java.util.function.Consumer<String> warning)
             throws IOException {
-        Path dir = dataDir.resolve("integrity")
-                .resolve("trails")
-                .resolve(segment(trail))
-                .resolve(segment(sink));
-        Files.createDirectories(dir);
+        Path dir = dataDir.resolve("integrity");
+        for (String name : List.of("trails", segment(trail), segment(sink))) {
+            Files2.createPrivateDirectories(dir);
+            dir = dir.resolve(name);
+        }
+        Files2.createPrivateDirectories(dir);
         Path file = dir.resolve(FILE);
         String origin = originOf(settings, trail, sink);
         State start = new State(0, 0, List.of());
