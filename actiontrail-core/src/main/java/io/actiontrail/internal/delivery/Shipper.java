@@ -1,7 +1,6 @@
 package io.actiontrail.internal.delivery;
 
 import io.actiontrail.DeliveryListener;
-import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.internal.Failures;
 import io.actiontrail.internal.integrity.TrailLog;
 import io.actiontrail.internal.journal.Journal;
@@ -12,7 +11,6 @@ import io.actiontrail.sink.Batching;
 import io.actiontrail.sink.DeliveryException;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.TrailStatus;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,12 +65,9 @@ final class Shipper implements Runnable, Journal.Reader {
 
     private volatile boolean finished;
 
-    /** The trail's Merkle log for this sink, when the trail has tamper evidence. */
-    private @Nullable TrailLog log;
+    /** The trail's Merkle log for this sink and its checkpoints, when the trail has tamper evidence. */
+    private @Nullable ShipperEvidence evidence;
 
-    private long heartbeatNanos;
-
-    private long lastCheckpointNanos = System.nanoTime();
     private long lastPersistNanos = System.nanoTime();
 
     Shipper(
@@ -115,8 +110,8 @@ final class Shipper implements Runnable, Journal.Reader {
      * checkpoint covering it, and an idle sink gets a heartbeat checkpoint every {@code heartbeat}.
      */
     void integrity(TrailLog trailLog, Duration heartbeat) {
-        this.log = trailLog;
-        this.heartbeatNanos = heartbeat.toNanos();
+        this.evidence = new ShipperEvidence(
+                trailLog, heartbeat, this, sink, sinkLock, retryPolicy, host, journal, Shipper::describe);
     }
 
     /** Sets where this shipper starts, before its thread runs. */
@@ -143,7 +138,9 @@ final class Shipper implements Runnable, Journal.Reader {
                 long end = collect(batch);
                 if (batch.isEmpty()) {
                     if (end < 0) {
-                        checkpointOnly(true); // a clean stop, with everything delivered
+                        if (evidence != null) {
+                            evidence.checkpointOnly(true); // a clean stop, with everything delivered
+                        }
                         break;
                     }
                     continue;
@@ -151,9 +148,8 @@ final class Shipper implements Runnable, Journal.Reader {
                 if (!deliver(batch)) {
                     break; // closing: the batch stays in the journal for the next start
                 }
-                if (log != null) {
-                    log.delivered(); // delivered, or settled for good: the sink's log moves on either way
-                    lastCheckpointNanos = System.nanoTime();
+                if (evidence != null) {
+                    evidence.delivered();
                 }
                 commit(end, true);
                 if (host.pastCloseDeadline()) {
@@ -212,8 +208,8 @@ final class Shipper implements Runnable, Journal.Reader {
                     return -1;
                 }
                 host.progressed();
-                if (log != null && System.nanoTime() - lastCheckpointNanos >= heartbeatNanos) {
-                    checkpointOnly(false);
+                if (evidence != null) {
+                    evidence.heartbeatIfDue();
                 }
                 journal.awaitData(pos, IDLE_WAIT_NANOS);
                 continue;
@@ -256,8 +252,8 @@ final class Shipper implements Runnable, Journal.Reader {
             records.add(entry.record);
         }
         AuditBatch batch = AuditBatch.of(records);
-        if (log != null) {
-            AuditBatch stamped = stamp(batch, entries);
+        if (evidence != null) {
+            AuditBatch stamped = evidence.stamp(batch, entries);
             if (stamped == null) {
                 return false; // closing: the batch stays in the journal for the next start
             }
@@ -343,79 +339,6 @@ final class Shipper implements Runnable, Journal.Reader {
                 }
                 throw new InterruptedException();
             }
-        }
-    }
-
-    /**
-     * Adds the batch's events to the trail's Merkle log, once the journal has fsynced them (a crash can then never
-     * take back a leaf a sink holds), and signs the checkpoint that covers them. A log that cannot be written is
-     * retried like a failed delivery: the events wait in the journal. Returns {@code null} when closing stops it.
-     */
-    private @Nullable AuditBatch stamp(AuditBatch batch, List<Journal.Entry> entries) throws InterruptedException {
-        TrailLog l = java.util.Objects.requireNonNull(log);
-        long[] positions = new long[entries.size()];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = entries.get(i).seq;
-        }
-        journal.awaitDurable(positions[positions.length - 1]);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        int attempt = 0;
-        while (true) {
-            attempt++;
-            try {
-                long[] leaves = l.stage(batch.records(), positions);
-                if (leaves == null) {
-                    host.warnings()
-                            .warn(
-                                    "trail-log-again-" + trail + "/" + sinkName,
-                                    "ActionTrail: sink '" + sinkName + "' of trail '" + trail + "' gets events again"
-                                            + " that its Merkle log already covers (its cursor could not be saved);"
-                                            + " they travel without a checkpoint");
-                    return batch;
-                }
-                return batch.withCheckpoint(l.checkpointOfStaged(), leaves);
-            } catch (IOException | RuntimeException e) {
-                host.warnings()
-                        .warn(
-                                "trail-log-" + trail + "/" + sinkName,
-                                "ActionTrail: the Merkle log of sink '" + sinkName + "' of trail '" + trail
-                                        + "' cannot be written (attempt " + attempt
-                                        + "); the batch waits in the journal",
-                                e);
-                if (host.closing()
-                        || !host.sleep(retryPolicy.backoff(attempt, 0.5).toNanos())) {
-                    return null;
-                }
-            }
-        }
-    }
-
-    /**
-     * Sends the sink a checkpoint of what it holds, without events: a heartbeat when idle, or the last one at a clean
-     * stop. A failure is reported and tried again at the next heartbeat; no event depends on it.
-     */
-    private void checkpointOnly(boolean closing) {
-        TrailLog l = log;
-        if (l == null) {
-            return;
-        }
-        lastCheckpointNanos = System.nanoTime();
-        try {
-            SignedNote note = l.checkpoint(closing);
-            sinkLock.lock();
-            try {
-                sink.writeCheckpoint(note);
-            } finally {
-                sinkLock.unlock();
-            }
-        } catch (DeliveryException | RuntimeException | LinkageError e) {
-            host.warnings()
-                    .warn(
-                            "heartbeat-" + trail + "/" + sinkName,
-                            "ActionTrail: sink '" + sinkName + "' of trail '" + trail
-                                    + "' did not take a checkpoint; the next heartbeat tries again: " + describe(e));
         }
     }
 

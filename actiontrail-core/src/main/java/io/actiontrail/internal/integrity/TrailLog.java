@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -239,11 +238,6 @@ public final class TrailLog {
         }
         Checkpoint body = new Checkpoint(origin, state.size, state.root(), extensions);
         return SignedNote.sign(body.body(), settings.signer());
-    }
-
-    /** The time {@code note} says it was signed, or {@code null}. */
-    public static @Nullable Instant timeOf(SignedNote note) {
-        return IntegrityLog.timeOf(Checkpoint.parse(note.text()));
     }
 
     private void write(State before, State after) throws IOException {

@@ -1,6 +1,7 @@
 package io.actiontrail.sink.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
@@ -13,6 +14,7 @@ import io.actiontrail.integrity.VerificationReport;
 import io.actiontrail.testsupport.S3Server;
 import io.actiontrail.trail.RetryPolicy;
 import io.actiontrail.trail.Trail;
+import io.actiontrail.trail.TrailStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -80,7 +82,12 @@ final class S3TamperEvidenceTest {
                 assertThat(trail.flush(Duration.ofSeconds(30))).isTrue();
                 server.stop();
                 record(trail, 25);
-                Thread.sleep(300); // batches fail and wait in the journal, checkpoints and all
+                // batches fail and wait in the journal, checkpoints and all
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    TrailStatus.SinkStatus status = trail.status("archive").sink(S3AuditSink.DEFAULT_NAME);
+                    assertThat(status.isFailing()).isTrue();
+                    assertThat(status.retries()).isPositive();
+                });
                 server.restart();
                 record(trail, 15);
                 assertThat(trail.flush(Duration.ofSeconds(30))).isTrue();
