@@ -2,6 +2,9 @@ package io.actiontrail.sink.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.integrity.Checkpoint;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AbstractAuditSink;
@@ -18,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -53,6 +57,14 @@ import org.jspecify.annotations.Nullable;
  * {@code durationMs} is a {@code long}, and the free-form {@code requestParameters}, {@code responseElements} and
  * {@code additionalEventData} are kept in the document but not indexed, so that no application's arguments can cause a
  * mapping conflict or a mapping explosion.
+ *
+ * <p><b>Format.</b> Documents are the journal's JSON lines by default, which {@link OpenSearchEventStore} reads and
+ * the template above maps. {@link Builder#format(EventFormat)} indexes another {@link EventFormats format} instead —
+ * OCSF API Activity for a security data lake, CloudEvents, the CloudTrail record — into indices of their own (give
+ * them another {@link Builder#index(String) index prefix}): the sink then installs no template (the cluster's, or one
+ * of the user's, applies), {@link OpenSearchEventStore} cannot read them, and the trail's checkpoints, which sign the
+ * journal's lines, cannot be checked against the documents. An event whose journal line does not decode cannot be
+ * written in another format: it is refused for good and counted.
  *
  * <p><b>Per-item results.</b> An item that is created, or already exists, is delivered. Items throttled (429), hit by
  * a server error, a missing index or a write block fail the batch retryably, saying which items are indexed; the
@@ -92,6 +104,7 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
 
     private final OpenSearchConnection connection;
     private final String index;
+    private final EventFormat format;
     private final boolean installTemplate;
     private final int shards;
     private final @Nullable Integer replicas;
@@ -102,7 +115,8 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
         super("OpenSearch sink", builder, ownsConnection ? connection::close : () -> {});
         this.connection = connection;
         this.index = builder.index;
-        this.installTemplate = builder.installTemplate;
+        this.format = builder.format;
+        this.installTemplate = builder.installTemplate && builder.format == EventFormats.actionTrail();
         this.shards = builder.shards;
         this.replicas = builder.replicas;
         this.refresh = builder.refresh;
@@ -137,8 +151,18 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
         ensureTemplate();
         Settled settled = new Settled();
         Map<String, Failure> retry = new LinkedHashMap<>();
+        List<Document> documents = new ArrayList<>(batch.size());
+        for (AuditRecord record : batch.records()) {
+            try {
+                documents.add(new Document(record.eventId(), indexOf(record), record.encoded(format)));
+            } catch (IllegalArgumentException e) {
+                // a journal line that does not decode cannot be written in another format: refused, counted
+                settled.refused.put(
+                        record.eventId(), "encoding_failed: not encodable as " + format.name() + ": " + e.getMessage());
+            }
+        }
         try {
-            send(batch.records(), settled, retry);
+            send(documents, settled, retry);
         } catch (DeliveryException e) {
             throw settled.onto(e); // a request failed after others of the batch were answered
         }
@@ -256,8 +280,33 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
     private record Failure(
             String type, String reason, @Nullable Duration retryAfter) {}
 
-    /** Sends the records in one {@code _bulk} request (halves on 413); settles each, or adds it to {@code retry}. */
-    private void send(List<AuditRecord> records, Settled settled, Map<String, Failure> retry) throws DeliveryException {
+    /** One event as indexed: its id, its daily index and its source in the sink's format. Immutable. */
+    private static final class Document {
+        private final String id;
+        private final String index;
+        private final byte[] source;
+
+        Document(String id, String index, byte[] source) {
+            this.id = id;
+            this.index = index;
+            this.source = source;
+        }
+
+        String id() {
+            return id;
+        }
+
+        String index() {
+            return index;
+        }
+
+        byte[] source() {
+            return source;
+        }
+    }
+
+    /** Sends the documents in one {@code _bulk} request (halves on 413); settles each, or adds it to {@code retry}. */
+    private void send(List<Document> records, Settled settled, Map<String, Failure> retry) throws DeliveryException {
         if (records.isEmpty()) {
             return;
         }
@@ -281,7 +330,7 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
                     send(records.subList(half, records.size()), settled, retry);
                 } else {
                     settled.refused.put(
-                            records.get(0).eventId(),
+                            records.get(0).id(),
                             "request_entity_too_large: the event is larger than the"
                                     + " cluster's http.max_content_length");
                 }
@@ -310,7 +359,7 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
                     .withErrorCode("unexpected_bulk_response");
         }
         for (int i = 0; i < records.size(); i++) {
-            String id = records.get(i).eventId();
+            String id = records.get(i).id();
             JsonNode item = items.get(i).path("create");
             int itemStatus = item.path("status").asInt(0);
             switch (outcome(itemStatus)) {
@@ -345,23 +394,28 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
         return ItemOutcome.RETRY;
     }
 
-    private byte[] bulkBody(List<AuditRecord> records) {
+    private static byte[] bulkBody(List<Document> documents) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            for (AuditRecord record : records) {
+            for (Document document : documents) {
                 ObjectNode action = Json.MAPPER.createObjectNode();
                 ObjectNode create = action.putObject("create");
-                create.put("_index", indexOf(record));
-                create.put("_id", record.eventId());
+                create.put("_index", document.index());
+                create.put("_id", document.id());
                 out.write(Json.MAPPER.writeValueAsBytes(action));
                 out.write('\n');
-                record.writeTo(out);
+                out.write(document.source());
                 out.write('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException("a byte array stream does not fail", e);
         }
         return out.toByteArray();
+    }
+
+    /** Returns the format the documents are written in. */
+    public EventFormat format() {
+        return format;
     }
 
     /** The daily index of a record: {@code <index>-yyyy.MM.dd} of its event time in UTC. */
@@ -416,6 +470,7 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
         private final @Nullable OpenSearchConnection connection;
         private final OpenSearchConnection.@Nullable Builder connectionBuilder;
         private String index = DEFAULT_INDEX;
+        private EventFormat format = EventFormats.actionTrail();
         private boolean installTemplate = true;
         private int shards = DEFAULT_SHARDS;
         private @Nullable Integer replicas;
@@ -443,7 +498,29 @@ public final class OpenSearchAuditSink extends AbstractAuditSink {
             return this;
         }
 
-        /** Sets whether the sink installs its index template on the first write; defaults to {@code true}. */
+        /**
+         * Sets the format of the documents; {@link EventFormats#actionTrail()}, the journal's lines as they are, by
+         * default. With another format the sink installs no index template and {@link OpenSearchEventStore} cannot
+         * read the documents: give them an index prefix of their own.
+         *
+         * @throws InvalidSettingException naming {@code format}, for a binary-mode format: a document has no headers
+         */
+        public Builder format(EventFormat format) {
+            Objects.requireNonNull(format, "format");
+            if (format.isBinary()) {
+                throw new InvalidSettingException(
+                        "format",
+                        "format " + format.name() + " puts metadata into message headers, which indexed documents do"
+                                + " not have; use " + EventFormats.CLOUDEVENTS + " (structured mode)");
+            }
+            this.format = format;
+            return this;
+        }
+
+        /**
+         * Sets whether the sink installs its index template on the first write; defaults to {@code true}. A sink in a
+         * format other than the default never installs it.
+         */
         public Builder installTemplate(boolean installTemplate) {
             this.installTemplate = installTemplate;
             return this;

@@ -44,7 +44,7 @@ final class LogGroups {
         }
     }
 
-    /** Returns the encoded {@code Log} message of one event. */
+    /** Returns the encoded {@code Log} message of one event, from its journal line. */
     static byte[] log(AuditRecord record) throws InvalidEventException {
         Protobuf line = new Protobuf(record.sizeInBytes());
         try {
@@ -52,10 +52,12 @@ final class LogGroups {
         } catch (IOException e) {
             throw new UncheckedIOException("a byte array stream does not fail", e);
         }
-        byte[] json = line.buffer();
-        int length = line.size();
+        return log(record.eventId(), record.eventTime(), line.buffer(), line.size());
+    }
+
+    /** Returns the encoded {@code Log} message of one event, from {@code json[0, length)}: the event in some format. */
+    static byte[] log(String eventId, Instant time, byte[] json, int length) throws InvalidEventException {
         Protobuf log = new Protobuf(length + 64);
-        Instant time = record.eventTime();
         log.varintField(1, Math.max(0, Math.min(MAX_TIME, time.getEpochSecond())));
         Protobuf content = new Protobuf(256);
         try (JsonParser parser = JSON.createParser(json, 0, length)) {
@@ -79,8 +81,7 @@ final class LogGroups {
             }
         } catch (IOException e) {
             throw new InvalidEventException(
-                    "event " + record.eventId() + " is not a JSON object and cannot become a log: " + e.getMessage(),
-                    e);
+                    "event " + eventId + " is not a JSON object and cannot become a log: " + e.getMessage(), e);
         }
         log.fixed32Field(4, time.getNano());
         return log.toByteArray();

@@ -1,6 +1,8 @@
 package io.actiontrail.sink.sls;
 
 import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.integrity.SignedNote;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
@@ -52,6 +54,12 @@ import org.jspecify.annotations.Nullable;
  * {@value #DEFAULT_TOPIC}), the source (default: this machine's host name), the configured tags, and a {@value
  * #PACK_ID_TAG} tag ({@code <16 hex digits of this sink>-<request number in hex>}) with which the Log Service console
  * shows a log in the context of the logs sent around it.
+ *
+ * <p><b>Format.</b> The logs are made of this project's JSON by default. {@link Builder#format(EventFormat)} makes
+ * them of another {@link EventFormats format}'s JSON instead (one content per top-level field of, for example, the
+ * OCSF object); the log's time stays the event time. The trail's checkpoints sign the journal's lines, so logs in
+ * another format cannot be checked against them, and an event whose journal line does not decode cannot be written
+ * in another format: it is refused for good ({@value #INVALID_EVENT}) and counted.
  *
  * <p><b>Requests.</b> {@code POST /logstores/<logstore>/shards/lb} to {@code <project>.<endpoint>}, the LogGroup
  * deflate-compressed (or not compressed), signed with the AccessKey secret (signature version 1, HMAC-SHA1) and, for
@@ -159,6 +167,7 @@ public final class SlsAuditSink extends HttpAuditSink {
     private final String credentialsDescription;
     private final String topic;
     private final String checkpointTopic;
+    private final EventFormat format;
     private final String source;
     private final List<Map.Entry<String, String>> tags;
     private final Compression compression;
@@ -205,6 +214,7 @@ public final class SlsAuditSink extends HttpAuditSink {
         this.credentialsDescription = builder.credentialsDescription;
         this.topic = builder.topic;
         this.checkpointTopic = builder.checkpointTopic;
+        this.format = builder.format;
         this.source = builder.source != null ? builder.source : localHostName();
         this.tags = List.copyOf(builder.tags.entrySet());
         this.compression = builder.compression;
@@ -420,8 +430,13 @@ public final class SlsAuditSink extends HttpAuditSink {
     private @Nullable Pending encode(AuditRecord record) {
         byte[] log;
         try {
-            log = LogGroups.log(record);
-        } catch (LogGroups.InvalidEventException e) {
+            if (format == EventFormats.actionTrail()) {
+                log = LogGroups.log(record);
+            } else {
+                byte[] json = record.encoded(format);
+                log = LogGroups.log(record.eventId(), record.eventTime(), json, json.length);
+            }
+        } catch (LogGroups.InvalidEventException | IllegalArgumentException e) {
             refused.put(record.eventId(), new Refusal(INVALID_EVENT, String.valueOf(e.getMessage())));
             return null;
         }
@@ -611,6 +626,11 @@ public final class SlsAuditSink extends HttpAuditSink {
     }
 
     /** The destination, for messages: project, logstore and where they are. */
+    /** Returns the format whose JSON the logs are made of. */
+    public EventFormat format() {
+        return format;
+    }
+
     private String describe() {
         return "project '" + project + "', logstore '" + logstore + "' at " + origin;
     }
@@ -652,6 +672,7 @@ public final class SlsAuditSink extends HttpAuditSink {
         private String credentialsDescription = "none";
         private String topic = DEFAULT_TOPIC;
         private String checkpointTopic = DEFAULT_CHECKPOINT_TOPIC;
+        private EventFormat format = EventFormats.actionTrail();
         private @Nullable String source;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private Compression compression = Compression.DEFLATE;
@@ -720,6 +741,24 @@ public final class SlsAuditSink extends HttpAuditSink {
                         "tag key must not be blank or " + PACK_ID_TAG + ", which the sink sets: '" + key + "'");
             }
             tags.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets the format whose JSON the logs are made of; {@link EventFormats#actionTrail()}, the journal's lines, by
+         * default.
+         *
+         * @throws InvalidSettingException naming {@code format}, for a binary-mode format: a log has no headers
+         */
+        public Builder format(EventFormat format) {
+            Objects.requireNonNull(format, "format");
+            if (format.isBinary()) {
+                throw new InvalidSettingException(
+                        "format",
+                        "format " + format.name() + " puts metadata into message headers, which logs do not have;"
+                                + " use " + EventFormats.CLOUDEVENTS + " (structured mode)");
+            }
+            this.format = format;
             return this;
         }
 

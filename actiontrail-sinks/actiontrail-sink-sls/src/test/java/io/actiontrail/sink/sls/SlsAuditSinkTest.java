@@ -101,6 +101,56 @@ final class SlsAuditSinkTest {
     }
 
     @Test
+    void logsInAnotherFormatAreMadeOfThatFormatsTopLevelFieldsAtTheEventsTime() throws Exception {
+        SlsAuditSink sink = sink(builder().format(io.actiontrail.format.EventFormats.ocsf()));
+        assertThat(sink.format().name()).isEqualTo("ocsf");
+        AuditBatch batch = batch("CreateOrder", 2);
+
+        sink.write(batch);
+
+        SlsEndpoint.Received request = server.requests().get(0);
+        assertThat(request.verified()).isTrue();
+        List<com.fasterxml.jackson.databind.JsonNode> logs = request.eventNodes();
+        assertThat(logs).hasSize(2);
+        for (int i = 0; i < logs.size(); i++) {
+            AuditEvent event = batch.events().get(i);
+            assertThat(logs.get(i).path("class_uid").asInt()).isEqualTo(6003);
+            // objects are contents holding their compact JSON, as a logstore reader gets them
+            assertThat(SlsEndpoint.JSON
+                            .readTree(logs.get(i).path("metadata").asText())
+                            .path("uid")
+                            .asText())
+                    .isEqualTo(event.eventId());
+            assertThat(logs.get(i).has("eventName"))
+                    .as("not the journal's JSON")
+                    .isFalse();
+            Logs.Log log = java.util.Objects.requireNonNull(request.logGroup()).getLogs(i);
+            assertThat(log.getTime()).isEqualTo(event.eventTime().getEpochSecond());
+        }
+        assertThatThrownBy(() -> builder().format(io.actiontrail.format.EventFormats.cloudEventsBinary()))
+                .isInstanceOfSatisfying(io.actiontrail.InvalidSettingException.class, e -> assertThat(e.setting())
+                        .isEqualTo("format"));
+    }
+
+    @Test
+    void aLineThatDoesNotDecodeIsRefusedInAnotherFormatWhileTheOthersAreSent() throws Exception {
+        SlsAuditSink sink = sink(builder().format(io.actiontrail.format.EventFormats.cloudTrail()));
+        AuditEvent good = events("CreateOrder", 1).get(0);
+        AuditRecord broken = AuditRecord.ofEncoded(
+                "e-broken",
+                NOW,
+                "{\"eventId\":\"e-broken\",\"eventTime\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        DeliveryException e = failureOf(sink, AuditBatch.of(List.of(AuditRecord.of(good), broken)));
+
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e.refused()).containsExactly("e-broken");
+        assertThat(e.delivered()).containsExactly(good.eventId());
+        assertThat(server.requests().get(0).eventNodes().get(0).path("eventID").asText())
+                .isEqualTo(good.eventId());
+    }
+
+    @Test
     void sendsOneVerifiedPutLogsWithTopicSourceTagsAndAPackIdPerRequest() throws Exception {
         SlsAuditSink sink =
                 sink(builder().topic("orders-audit").source("orders-7f9c").tag("env", "prod"));

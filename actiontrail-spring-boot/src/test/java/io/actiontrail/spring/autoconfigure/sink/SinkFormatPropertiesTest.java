@@ -9,8 +9,10 @@ import io.actiontrail.format.EventFormat;
 import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.kafka.KafkaAuditSink;
+import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.s3.S3AuditSink;
 import io.actiontrail.sink.slf4j.Slf4jAuditSink;
+import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.webhook.WebhookAuditSink;
 import io.actiontrail.sink.webhook.WebhookVerifier;
 import io.actiontrail.spring.TestAutoConfigurations;
@@ -47,7 +49,16 @@ class SinkFormatPropertiesTest {
                     "access-key-id=AKIDEXAMPLE",
                     "secret-access-key=formatSecretKey"),
             "slf4j",
-            List.of());
+            List.of(),
+            "opensearch",
+            List.of("url=http://127.0.0.1:9", "index=audit-ocsf"),
+            "sls",
+            List.of(
+                    "endpoint=http://127.0.0.1:9",
+                    "project=audit",
+                    "logstore=events",
+                    "access-key-id=LTAIformatTest",
+                    "access-key-secret=formatSecretKey"));
 
     private static ApplicationContextRunner runner(String type, String... more) {
         String s = "actiontrail.sinks.out.";
@@ -75,6 +86,12 @@ class SinkFormatPropertiesTest {
         }
         if (sink instanceof S3AuditSink s3) {
             return s3.format();
+        }
+        if (sink instanceof OpenSearchAuditSink search) {
+            return search.format();
+        }
+        if (sink instanceof SlsAuditSink sls) {
+            return sls.format();
         }
         return ((Slf4jAuditSink) sink).format();
     }
@@ -117,6 +134,18 @@ class SinkFormatPropertiesTest {
                         .contains("ocsf, cloudevents, cloudevents-binary, cloudtrail");
             });
         }
+    }
+
+    @Test
+    void anOpenSearchSinkInAnotherFormatCannotBeTheQueryStore() {
+        runner("opensearch", "format=ocsf", "query-store=true").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failureMessages(context.getStartupFailure()))
+                    .contains("actiontrail.sinks.out.format")
+                    .contains("the query store reads only the actiontrail format");
+        });
+        runner("opensearch", "format=actiontrail", "query-store=true")
+                .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

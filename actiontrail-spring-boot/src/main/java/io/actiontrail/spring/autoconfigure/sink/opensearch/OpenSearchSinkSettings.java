@@ -1,5 +1,7 @@
 package io.actiontrail.spring.autoconfigure.sink.opensearch;
 
+import io.actiontrail.format.EventFormat;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchAuditSink;
 import io.actiontrail.sink.opensearch.OpenSearchConnection;
@@ -13,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The settings of {@code type: opensearch} sinks from {@code actiontrail.sinks.<name>.*}: the cluster's {@code url}, basic
  * authentication ({@code username}, {@code password}) or an {@code api-key}, the client's timeouts, the index prefix
- * and template settings, and batching. The same settings make the shared query store when {@code query-store=true}
+ * and template settings, the documents' {@code format}, and batching. The same settings make the shared query store when {@code query-store=true}
  * (see {@link OpenSearchQueryStore}). A bad value fails naming its property; the password and the API key never appear
  * in a message, nor the URL's user info or query. Bound once, then only read: not thread-safe.
  */
@@ -48,6 +50,12 @@ final class OpenSearchSinkSettings extends HttpSinkSettings {
 
     /** The refresh parameter of each _bulk request: true, wait_for or false; defaults to none. */
     private @Nullable Refresh refresh;
+
+    /**
+     * The document format: actiontrail (the default, the journal's JSON line, which the query store reads), ocsf,
+     * cloudevents or cloudtrail; another format installs no index template and cannot be the query store.
+     */
+    private @Nullable String format;
 
     /**
      * Whether the application's EventStore bean looks events up in this sink's indices instead of the local
@@ -127,6 +135,14 @@ final class OpenSearchSinkSettings extends HttpSinkSettings {
         this.refresh = refresh;
     }
 
+    public @Nullable String getFormat() {
+        return format;
+    }
+
+    public void setFormat(@Nullable String format) {
+        this.format = format;
+    }
+
     public boolean isQueryStore() {
         return queryStore;
     }
@@ -146,6 +162,14 @@ final class OpenSearchSinkSettings extends HttpSinkSettings {
             definition.apply("shards", getShards(), b::shards);
             definition.apply("replicas", getReplicas(), b::replicas);
             definition.apply("refresh", getRefresh(), r -> b.refresh(r.parameter()));
+            definition.apply("format", getFormat(), v -> {
+                EventFormat chosen = EventFormats.named(v);
+                if (queryStore && chosen != EventFormats.actionTrail()) {
+                    throw new IllegalArgumentException("the query store reads only the " + EventFormats.ACTIONTRAIL
+                            + " format; give the " + v + " documents a sink of their own");
+                }
+                b.format(chosen);
+            });
             applyBatching(definition, OpenSearchAuditSink.DEFAULT_BATCHING, b::batching);
             // the sink borrows the connection; closing the sink closes it too
             return closingAfter(b.build(), connection::close);

@@ -1,6 +1,7 @@
 package io.actiontrail.spring.autoconfigure.sink.sls;
 
 import io.actiontrail.InvalidSettingException;
+import io.actiontrail.format.EventFormats;
 import io.actiontrail.sink.AuditSink;
 import io.actiontrail.sink.sls.SlsAuditSink;
 import io.actiontrail.sink.sls.SlsCredentials;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The settings of {@code type: sls} sinks from {@code actiontrail.sinks.<name>.*}: the Log Service {@code endpoint},
  * {@code project} and {@code logstore}, the AccessKey ({@code access-key-id}, {@code access-key-secret}, and the
  * {@code security-token} of a temporary STS credential), the LogGroups' {@code topic}, {@code source} and
- * {@code tags}, the {@code compression}, the client's timeouts and batching. A bad value fails naming its property;
+ * {@code tags}, the {@code compression}, the event {@code format}, the client's timeouts and batching. A bad value fails naming its property;
  * the secret and the token never appear in a message, nor the endpoint's user info or query. Bound once, then only read: not thread-safe.
  */
 final class SlsSinkSettings extends HttpSinkSettings {
@@ -25,6 +26,9 @@ final class SlsSinkSettings extends HttpSinkSettings {
      * https URL of one (required).
      */
     private @Nullable String endpoint;
+
+    /** The format whose JSON the logs are made of: actiontrail (the default, the journal's JSON line), ocsf, cloudevents or cloudtrail. */
+    private @Nullable String format;
 
     /** The Log Service project (required). */
     private @Nullable String project;
@@ -52,6 +56,14 @@ final class SlsSinkSettings extends HttpSinkSettings {
 
     /** How request bodies are compressed: deflate or none; defaults to deflate. */
     private SlsAuditSink.@Nullable Compression compression;
+
+    public @Nullable String getFormat() {
+        return format;
+    }
+
+    public void setFormat(@Nullable String format) {
+        this.format = format;
+    }
 
     public @Nullable String getEndpoint() {
         return endpoint;
@@ -162,6 +174,7 @@ final class SlsSinkSettings extends HttpSinkSettings {
         definition.apply("source", getSource(), b::source);
         getTags().forEach((key, value) -> definition.apply("tags." + key, value, v -> b.tag(key, v)));
         definition.apply("compression", getCompression(), b::compression);
+        definition.apply("format", getFormat(), v -> b.format(EventFormats.named(v)));
         applyBatching(definition, SlsAuditSink.DEFAULT_BATCHING, b::batching);
         return build(definition, HttpTransport.DEFAULT_CALL_TIMEOUT, b::transport, b::build);
     }
