@@ -37,7 +37,6 @@ import java.util.Calendar;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.Date;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,9 +197,15 @@ public final class Snapshotter {
         return value;
     }
 
-    /** One traversal: tracks the objects on the current path (for cycles) and the number of values produced. */
+    /**
+     * One traversal: tracks the objects on the current path (for cycles) and the number of values produced. The path
+     * is at most {@code maxDepth} containers long, so it is a small array searched by identity: no identity hash is
+     * computed (that writes the hash into every argument's header) and nothing is allocated for a call whose
+     * arguments hold no container.
+     */
     private final class Walk {
-        private final IdentityHashMap<Object, Boolean> path = new IdentityHashMap<>();
+        private Object @Nullable [] path;
+        private int onPath;
         private int nodes;
 
         @Nullable
@@ -247,13 +252,25 @@ public final class Snapshotter {
             if (depth >= maxDepth) {
                 return DEPTH_LIMIT;
             }
-            if (path.put(value, Boolean.TRUE) != null) {
-                return CYCLE;
+            Object[] p = path;
+            if (p == null) {
+                p = new Object[Math.max(4, Math.min(maxDepth, 16))];
+                path = p;
             }
+            for (int i = 0; i < onPath; i++) {
+                if (p[i] == value) {
+                    return CYCLE;
+                }
+            }
+            if (onPath == p.length) {
+                p = java.util.Arrays.copyOf(p, p.length * 2);
+                path = p;
+            }
+            p[onPath++] = value;
             try {
                 return container(value, depth);
             } finally {
-                path.remove(value);
+                java.util.Objects.requireNonNull(path)[--onPath] = null; // the array a deeper call may have grown
             }
         }
 

@@ -46,6 +46,29 @@ class SnapshotterTest {
         return new Snapshotter(Redaction.defaults(), maxDepth, maxStringLength, maxElements, maxNodes);
     }
 
+    @Test
+    void aCycleThirtyContainersDeepIsFoundAndASharedObjectIsNotACycle() {
+        Map<String, Object> root = new java.util.LinkedHashMap<>();
+        Map<String, Object> node = root;
+        for (int i = 0; i < 30; i++) {
+            Map<String, Object> child = new java.util.LinkedHashMap<>();
+            node.put("child", child);
+            node = child;
+        }
+        List<String> shared = List.of("x");
+        node.put("back", root);
+        node.put("a", shared);
+        node.put("b", shared);
+
+        Object tree = limited(40, 8192, 256, 10_000).snapshot(root);
+        for (int i = 0; i < 30; i++) {
+            tree = asObject(tree).get("child");
+        }
+        assertThat(asObject(tree)).containsEntry("back", Snapshotter.CYCLE);
+        assertThat(asObject(tree).get("a")).isEqualTo(List.of("x"));
+        assertThat(asObject(tree).get("b")).isEqualTo(List.of("x"));
+    }
+
     // --- scalars ---
 
     @Test
