@@ -76,7 +76,7 @@ public final class InsightEngine implements Journal.Tap {
 
     static final int MAX_QUEUED_EVENTS = 1 << 20;
 
-    private static final int SAVE_EVERY_MINUTES = 5;
+    private static final long SAVE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final int MAX_NAMES = 100_000;
     private static final int MAX_IPS = 100_000;
     private static final byte PASSWORD = 1;
@@ -129,7 +129,7 @@ public final class InsightEngine implements Journal.Tap {
     int lastRecomputeDay = Integer.MIN_VALUE;
     private boolean replaying;
     private boolean stateLoaded;
-    private int lastSaveMinute = Integer.MIN_VALUE;
+    private long lastSaveNanos = System.nanoTime();
     private int lastFileCheckMinute = Integer.MIN_VALUE;
     private @Nullable String lastIntegrityError;
     private final Set<String> missingSeen = new HashSet<>();
@@ -702,10 +702,10 @@ public final class InsightEngine implements Journal.Tap {
             lastFileCheckMinute = clockMinute;
             checkConcealment();
         }
-        if (lastSaveMinute == Integer.MIN_VALUE) {
-            lastSaveMinute = clockMinute;
-        } else if (clockMinute - lastSaveMinute >= SAVE_EVERY_MINUTES) {
-            lastSaveMinute = clockMinute;
+        // saved by elapsed time, not by the clock: how much a crash costs to replay is a matter of real time
+        long nanos = System.nanoTime();
+        if (nanos - lastSaveNanos >= SAVE_EVERY_NANOS) {
+            lastSaveNanos = nanos;
             save();
         }
         publish();
