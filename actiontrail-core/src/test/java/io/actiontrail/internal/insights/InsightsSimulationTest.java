@@ -49,7 +49,9 @@ class InsightsSimulationTest {
         assertThat(ends).hasSize(1);
         InsightNotice start = starts.get(0);
         assertThat(start.insightObject()).isEqualTo("CreateOrder/orders");
-        assertThat(start.time()).isBefore(Instant.ofEpochMilli(Simulation.millis(spikeStart + 2)).plusMillis(1));
+        assertThat(start.time())
+                .isBefore(
+                        Instant.ofEpochMilli(Simulation.millis(spikeStart + 2)).plusMillis(1));
         assertThat(start.time()).isAfter(Instant.ofEpochMilli(Simulation.millis(spikeStart)));
         InsightNotice end = ends.get(0);
         assertThat(end.sharedEventId()).isEqualTo(start.sharedEventId());
@@ -132,9 +134,11 @@ class InsightsSimulationTest {
             }
             if (minute == anomaly) {
                 sim.writes(minute, "RotateKey", "keys", 1, false, "AK-rare");
-                sim.event(minute, AuditEvent.builder("ChangePassword").userIdentity(UserIdentity.user("u-1", "user-1")));
                 sim.event(
-                        minute, AuditEvent.builder("AttachUserPolicy").userIdentity(UserIdentity.user("u-1", "user-1")));
+                        minute, AuditEvent.builder("ChangePassword").userIdentity(UserIdentity.user("u-1", "user-1")));
+                sim.event(
+                        minute,
+                        AuditEvent.builder("AttachUserPolicy").userIdentity(UserIdentity.user("u-1", "user-1")));
                 sim.event(
                         minute,
                         AuditEvent.builder("CreateOrder")
