@@ -98,6 +98,15 @@ public final class InsightEngine implements Journal.Tap {
     private final Warnings warnings;
     private final @Nullable Supplier<@Nullable String> integrityError;
     private final Map<String, String> fingerprints;
+    // the settings read per event, read once
+    private final boolean ipOn;
+    private final boolean accessKeyOn;
+    private final boolean passwordOn;
+    private final boolean policyOn;
+    private final long learningMinutes;
+    private final long silenceMinutes;
+    /** Events counted, written by the insights thread only; published to {@link #counted}. */
+    private long countedHere;
 
     private final ReentrantLock lock = new ReentrantLock();
     final KeyTable keys;
@@ -222,6 +231,12 @@ public final class InsightEngine implements Journal.Tap {
         this.warnings = warnings;
         this.fingerprints = Map.copyOf(fingerprints);
         this.integrityError = integrityError;
+        this.ipOn = settings.enabled(InsightType.IP);
+        this.accessKeyOn = settings.enabled(InsightType.ACCESS_KEY);
+        this.passwordOn = settings.enabled(InsightType.PASSWORD_CHANGE);
+        this.policyOn = settings.enabled(InsightType.POLICY_CHANGE);
+        this.learningMinutes = settings.learningPeriod().toMinutes();
+        this.silenceMinutes = settings.accessKeySilence().toMinutes();
         this.keys = new KeyTable(settings.maxKeys());
         for (InsightType type : InsightType.values()) {
             started.put(type, new AtomicLong());
@@ -487,7 +502,7 @@ public final class InsightEngine implements Journal.Tap {
             @Nullable String ip,
             @Nullable String userAgent,
             @Nullable String tenant) {
-        counted.incrementAndGet();
+        countedHere++;
         int minute = (int) Math.floorDiv(timeMillis, 60_000L);
         if (currentMinute == Integer.MIN_VALUE) {
             currentMinute = minute;
@@ -519,12 +534,12 @@ public final class InsightEngine implements Journal.Tap {
                     errorCode,
                     tenant);
         }
-        boolean learnt = minute - firstEverMinute >= settings.learningPeriod().toMinutes();
+        boolean learnt = minute - firstEverMinute >= learningMinutes;
         if (principal != null) {
             int p = t.intern(KeyTable.PRINCIPAL, principal, "", minute);
             if (p >= 0) {
                 touch(p, minute, null, null, null, null, null);
-                if (ip != null && settings.enabled(InsightType.IP)) {
+                if (ip != null && ipOn) {
                     newNetwork(p, principal, ip, learnt, minute, timeMillis);
                 }
             } else {
@@ -535,10 +550,7 @@ public final class InsightEngine implements Journal.Tap {
             int a = t.intern(KeyTable.ACCESS_KEY, accessKey, "", minute);
             if (a >= 0) {
                 int last = t.lastMinute[a];
-                if (learnt
-                        && last != Integer.MIN_VALUE
-                        && minute - last >= settings.accessKeySilence().toMinutes()
-                        && settings.enabled(InsightType.ACCESS_KEY)) {
+                if (learnt && last != Integer.MIN_VALUE && minute - last >= silenceMinutes && accessKeyOn) {
                     burst(
                             InsightType.ACCESS_KEY,
                             accessKey,
@@ -551,7 +563,7 @@ public final class InsightEngine implements Journal.Tap {
             touch(a, minute, principal, userAgent, ip, errorCode, tenant);
         }
         byte flags = nameFlags(eventName);
-        if ((flags & PASSWORD) != 0 && settings.enabled(InsightType.PASSWORD_CHANGE)) {
+        if ((flags & PASSWORD) != 0 && passwordOn) {
             burst(
                     InsightType.PASSWORD_CHANGE,
                     eventName,
@@ -560,7 +572,7 @@ public final class InsightEngine implements Journal.Tap {
                     null,
                     principal == null ? Map.of() : Map.of("principal", principal));
         }
-        if ((flags & POLICY) != 0 && settings.enabled(InsightType.POLICY_CHANGE)) {
+        if ((flags & POLICY) != 0 && policyOn) {
             burst(
                     InsightType.POLICY_CHANGE,
                     eventName,
@@ -1252,6 +1264,7 @@ public final class InsightEngine implements Journal.Tap {
     }
 
     private void publish() {
+        counted.set(countedHere);
         statusPosition = position;
         statusKeys = keys.size();
         statusOpen = open.size();
