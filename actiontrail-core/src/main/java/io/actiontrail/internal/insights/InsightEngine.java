@@ -83,7 +83,7 @@ public final class InsightEngine implements Journal.Tap {
     private static final byte POLICY = 2;
     private static final UserIdentity IDENTITY = UserIdentity.system("actiontrail-insights");
 
-    /** Where an insight event goes: the façade's {@code record}. Called from the insights thread, one at a time. */
+    /** Where an insight event goes: the façade's {@code record}. Called from one thread at a time: the insights thread. */
     public interface Recorder {
         void record(AuditEvent event);
     }
