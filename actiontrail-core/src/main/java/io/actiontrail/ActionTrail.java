@@ -1,6 +1,10 @@
 package io.actiontrail;
 
 import io.actiontrail.capture.CallRecorder;
+import io.actiontrail.insights.CounterKey;
+import io.actiontrail.insights.CounterSeries;
+import io.actiontrail.insights.Insights;
+import io.actiontrail.insights.InsightsStatus;
 import io.actiontrail.integrity.InclusionProof;
 import io.actiontrail.integrity.Integrity;
 import io.actiontrail.integrity.IntegrityStatus;
@@ -15,6 +19,7 @@ import io.actiontrail.internal.capture.Snapshotter;
 import io.actiontrail.internal.codec.EventEncoder;
 import io.actiontrail.internal.codec.Redaction;
 import io.actiontrail.internal.delivery.Pipeline;
+import io.actiontrail.internal.insights.InsightEngine;
 import io.actiontrail.internal.integrity.IntegrityLog;
 import io.actiontrail.internal.integrity.JournalVerifier;
 import io.actiontrail.internal.integrity.TrailVerifier;
@@ -106,6 +111,7 @@ public final class ActionTrail implements AutoCloseable {
     private final EventStore eventStore;
     private final Duration shutdownTimeout;
     private final @Nullable Thread shutdownHook;
+    private final @Nullable InsightEngine insights;
 
     private ActionTrail(Builder builder, String serviceName) {
         Clock clock = builder.clock;
@@ -136,13 +142,47 @@ public final class ActionTrail implements AutoCloseable {
                 warnings);
         this.calls = new CallCapture(snapshotter, clock, recorder);
         this.eventStore = new JournalStore(pipeline);
+        this.insights = builder.insights.enabled() ? insights(builder, recorder, warnings) : null;
         this.pipeline.start(builder.threadFactory);
+        if (insights != null) {
+            insights.start(builder.threadFactory);
+        }
         if (builder.shutdownHook) {
             Thread hook = new Thread(this::close, "actiontrail-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             this.shutdownHook = hook;
         } else {
             this.shutdownHook = null;
+        }
+    }
+
+    /** The insights engine over this instance's journal, tapped before the journal starts. */
+    private @Nullable InsightEngine insights(Builder builder, EventRecorder recorder, Warnings warnings) {
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        for (Trail trail : builder.trails.values()) {
+            fingerprints.put("trail:" + trail.name(), trail.selector().toString());
+        }
+        fingerprints.put("journal", "retention=" + builder.retention);
+        DeliveryListener listener = builder.listener;
+        try {
+            InsightEngine engine = new InsightEngine(
+                    builder.insights,
+                    builder.durability == Durability.MEMORY ? null : builder.dataDir.resolve("insights"),
+                    builder.clock,
+                    pipeline.journal(),
+                    recorder::record,
+                    listener::onInsight,
+                    warnings,
+                    fingerprints,
+                    () -> {
+                        IntegrityLog log = pipeline.integrity();
+                        return log == null ? null : log.status().lastError();
+                    });
+            pipeline.journal().tap(engine);
+            return engine;
+        } catch (RuntimeException e) {
+            warnings.warn("insights", "ActionTrail: insights could not start and are off", e);
+            return null;
         }
     }
 
@@ -225,7 +265,13 @@ public final class ActionTrail implements AutoCloseable {
      * @throws IllegalArgumentException if there is no trail of that name
      */
     public void stopLogging(String trail) {
-        pipeline.setLogging(state(trail), false);
+        Pipeline.TrailState state = state(trail);
+        boolean was = pipeline.status(state).isLogging();
+        pipeline.setLogging(state, false);
+        InsightEngine engine = insights;
+        if (was && engine != null) {
+            engine.concealment("trail:" + trail, "StopLogging");
+        }
     }
 
     /**
@@ -272,6 +318,35 @@ public final class ActionTrail implements AutoCloseable {
      */
     public static ReadOnlyJournal openReadOnly(Path dataDir) {
         return ReadOnlyStore.open(dataDir, Clock.systemUTC());
+    }
+
+    /** Returns the state of insight detection; {@link InsightsStatus#disabled()} when insights are off. */
+    public InsightsStatus insightsStatus() {
+        InsightEngine engine = insights;
+        return engine == null ? InsightsStatus.disabled() : engine.status();
+    }
+
+    /**
+     * Returns one counter's rollup over {@code [from, to)}: closed buckets of one minute (kept 15 days), five minutes
+     * (63 days) or one hour (90 days); empty when insights are off or the counter never counted.
+     *
+     * @throws IllegalArgumentException unless the resolution is 1 minute, 5 minutes or 1 hour
+     */
+    public CounterSeries insightCounters(CounterKey key, Instant from, Instant to, Duration resolution) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(resolution, "resolution");
+        InsightEngine engine = insights;
+        if (engine == null) {
+            if (!resolution.equals(Duration.ofMinutes(1))
+                    && !resolution.equals(Duration.ofMinutes(5))
+                    && !resolution.equals(Duration.ofHours(1))) {
+                throw new IllegalArgumentException("resolution must be 1 minute, 5 minutes or 1 hour: " + resolution);
+            }
+            return new CounterSeries(key, resolution, List.of());
+        }
+        return engine.series(key, from, to, resolution);
     }
 
     /** Returns the state of the local journal: its size, and whether it is degraded (disk full or failing). */
@@ -424,6 +499,12 @@ public final class ActionTrail implements AutoCloseable {
     /** Like {@link #close()}, with the given timeout for pending deliveries. */
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        InsightEngine engine = insights;
+        if (engine != null) {
+            // before the recorder closes, so that an insight being announced is recorded; what is recorded after is
+            // counted from the journal at the next start
+            engine.close();
+        }
         if (!recorder.close()) {
             return;
         }
@@ -478,6 +559,7 @@ public final class ActionTrail implements AutoCloseable {
         private boolean shutdownHook = true;
         private boolean queryIndex = true;
         private @Nullable Integrity integrity;
+        private Insights insights = Insights.defaults();
 
         private Builder() {}
 
@@ -681,6 +763,17 @@ public final class ActionTrail implements AutoCloseable {
          */
         public Builder integrity(Integrity integrity) {
             this.integrity = Objects.requireNonNull(integrity, "integrity");
+            return this;
+        }
+
+        /**
+         * Sets insight detection: unusual call and error rates, new source networks, access keys, trail concealment,
+         * password and policy changes, recorded as insight events ({@link EventType#INSIGHT}) and told to the
+         * {@link DeliveryListener#onInsight}. On by default ({@link Insights#defaults()}); {@link Insights#disabled()}
+         * turns it off. With a disk journal its counters and state live in {@code <dataDir>/insights}.
+         */
+        public Builder insights(Insights insights) {
+            this.insights = Objects.requireNonNull(insights, "insights");
             return this;
         }
 

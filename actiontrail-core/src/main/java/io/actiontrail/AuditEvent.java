@@ -50,6 +50,9 @@ import org.jspecify.annotations.Nullable;
  * @param errorMessage the error message, on failure
  * @param durationMs how long the operation took, in milliseconds
  * @param additionalEventData free-form extra context
+ * @param sharedEventId for an insight, the id its {@code Start} and {@code End} events share
+ * @param insightDetails for an insight, what was detected: {@code state}, {@code insightType},
+ *     {@code insightObject} and {@code insightContext} ({@code statistics}, {@code attributions}), as a JSON tree
  */
 public record AuditEvent(
         String eventVersion,
@@ -75,7 +78,9 @@ public record AuditEvent(
         @Nullable String errorCode,
         @Nullable String errorMessage,
         @Nullable Long durationMs,
-        @Nullable Map<String, @Nullable Object> additionalEventData) {
+        @Nullable Map<String, @Nullable Object> additionalEventData,
+        @Nullable String sharedEventId,
+        @Nullable Map<String, @Nullable Object> insightDetails) {
 
     /** The schema version written by this library. */
     public static final String CURRENT_VERSION = "1.0";
@@ -121,6 +126,7 @@ public record AuditEvent(
         requestParameters = requestParameters == null ? null : JsonTree.freezeObject(requestParameters);
         responseElements = responseElements == null ? null : JsonTree.freezeObject(responseElements);
         additionalEventData = additionalEventData == null ? null : JsonTree.freezeObject(additionalEventData);
+        insightDetails = insightDetails == null ? null : JsonTree.freezeObject(insightDetails);
     }
 
     /** Returns a builder for an event with the given name. */
@@ -155,6 +161,8 @@ public record AuditEvent(
         b.errorMessage = errorMessage;
         b.durationMs = durationMs;
         b.additionalEventData = additionalEventData;
+        b.sharedEventId = sharedEventId;
+        b.insightDetails = insightDetails;
         return b;
     }
 
@@ -218,6 +226,8 @@ public record AuditEvent(
         private @Nullable String errorMessage;
         private @Nullable Long durationMs;
         private @Nullable Map<String, @Nullable Object> additionalEventData;
+        private @Nullable String sharedEventId;
+        private @Nullable Map<String, @Nullable Object> insightDetails;
 
         Builder() {}
 
@@ -409,6 +419,21 @@ public record AuditEvent(
             return this;
         }
 
+        /** Sets the id an insight's {@code Start} and {@code End} events share. */
+        public Builder sharedEventId(@Nullable String sharedEventId) {
+            this.sharedEventId = sharedEventId;
+            return this;
+        }
+
+        /**
+         * Sets an insight's details, a JSON tree of maps, lists, strings, booleans, {@code Long}s and {@code Double}s,
+         * taken as it is (not snapshotted, not redacted): insight details hold counts and attribute values only.
+         */
+        public Builder insightDetails(@Nullable Map<String, @Nullable Object> insightDetails) {
+            this.insightDetails = insightDetails == null ? null : JsonTree.freezeObject(insightDetails);
+            return this;
+        }
+
         /** Sets the free-form objects from trees that are already snapshots, taking them as they are. */
         Builder parts(
                 @Nullable Map<String, @Nullable Object> requestParameters,
@@ -465,7 +490,9 @@ public record AuditEvent(
                     errorCode,
                     errorMessage,
                     durationMs,
-                    additionalEventData);
+                    additionalEventData,
+                    sharedEventId,
+                    insightDetails);
         }
 
         private static @Nullable Map<String, @Nullable Object> snapshotObject(

@@ -1,5 +1,6 @@
 package io.actiontrail;
 
+import io.actiontrail.insights.InsightNotice;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,12 @@ public interface DeliveryListener {
 
     /** Called when events are given up. */
     default void onDropped(Dropped dropped) {}
+
+    /**
+     * Called when an insight starts or ends, after its insight event was recorded; on the insights thread, one call
+     * at a time.
+     */
+    default void onInsight(InsightNotice notice) {}
 
     /**
      * A batch a sink accepted. Immutable and thread-safe.

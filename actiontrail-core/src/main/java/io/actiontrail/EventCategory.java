@@ -9,7 +9,9 @@ public enum EventCategory {
     /** Operations on resources themselves: create, configure, delete, grant (the default). */
     MANAGEMENT("Management"),
     /** Operations on the data held by resources: reading or writing records, objects, rows. */
-    DATA("Data");
+    DATA("Data"),
+    /** Insights: events this library records itself when it detects unusual activity. */
+    INSIGHT("Insight");
 
     private final String wireName;
 
@@ -17,7 +19,7 @@ public enum EventCategory {
         this.wireName = wireName;
     }
 
-    /** Returns the spelling used in the JSON wire format, {@code Management} or {@code Data}. */
+    /** Returns the spelling used in the JSON wire format, {@code Management}, {@code Data} or {@code Insight}. */
     public String wireName() {
         return wireName;
     }

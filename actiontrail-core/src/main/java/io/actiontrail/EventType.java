@@ -17,7 +17,12 @@ public enum EventType {
     /** An operation performed by the service itself on behalf of a user (a scheduled job, a callback). */
     SERVICE_EVENT("ServiceEvent"),
     /** An event of the system, not attributable to a user request. */
-    SYSTEM_EVENT("SystemEvent");
+    SYSTEM_EVENT("SystemEvent"),
+    /**
+     * An insight: unusual activity this library detected in the events it recorded ({@code Start} and {@code End}
+     * events sharing {@link AuditEvent#sharedEventId()}, details in {@link AuditEvent#insightDetails()}).
+     */
+    INSIGHT("ActionTrailInsight");
 
     private final String wireName;
 

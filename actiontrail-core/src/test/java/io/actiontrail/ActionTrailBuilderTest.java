@@ -188,7 +188,8 @@ class ActionTrailBuilderTest {
                             "actiontrail-journal-writer",
                             "actiontrail-journal-indexer",
                             "actiontrail-main-a",
-                            "actiontrail-main-b");
+                            "actiontrail-main-b",
+                            "actiontrail-insights");
         }
         assertThat(created).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
     }

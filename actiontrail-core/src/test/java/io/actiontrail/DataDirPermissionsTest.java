@@ -72,7 +72,9 @@ class DataDirPermissionsTest {
                         "cursors/t~s.cursor",
                         "integrity/log.properties",
                         "integrity/hashes-00",
-                        "integrity/trails/t/s/log.properties")
+                        "integrity/trails/t/s/log.properties",
+                        "insights",
+                        "insights/state.bin")
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".jsonl"), "a segment"))
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".idx"), "a time index"))
                 .hasKeySatisfying(new org.assertj.core.api.Condition<>(p -> p.endsWith(".qidx"), "a query index"));

@@ -73,6 +73,7 @@ class QueryOracleTest {
     private ActionTrail open(boolean queryIndex) {
         ActionTrail actionTrail = ActionTrail.builder()
                 .queryIndex(queryIndex)
+                .insights(io.actiontrail.insights.Insights.disabled()) // the oracle knows the recorded events only
                 .serviceName("svc")
                 .shutdownHook(false)
                 .clock(clock)

@@ -28,7 +28,7 @@ import org.openjdk.jmh.util.Statistics;
  * latency harness, and writes {@code results.md} and {@code notes.txt} to the output directory (system property
  * {@code actiontrail.bench.out}, default {@code benchmark-results}). A second argument, a regular expression, runs
  * only the groups whose name it finds: {@code caller}, {@code ingest}, {@code web}, {@code integrity},
- * {@code fsync}, {@code lookup}, {@code api}, {@code latency}.
+ * {@code insights}, {@code fsync}, {@code lookup}, {@code api}, {@code latency}.
  *
  * <p>Not thread-safe; run once per JVM.
  */
@@ -126,6 +126,9 @@ public final class BenchmarkMain {
                     table,
                     run(options(profile, notes, "IntegrityBenchmark\\.verify", 1, false)
                             .param("integrity", "true")));
+        }
+        if (groups.matcher("insights").find()) {
+            rows(table, run(options(profile, notes, "InsightsBenchmark\\.record", 1, true)));
         }
         if (groups.matcher("fsync").find()) {
             rows(table, run(options(profile, notes, "FsyncBenchmark\\.", 1, false)));

@@ -55,6 +55,7 @@ final class ConsoleServer implements AutoCloseable {
                 "--server.port=" + port,
                 "--actiontrail.service-name=actiontrail-cli",
                 "--actiontrail.durability=memory",
+                "--actiontrail.insights.enabled=false", // the CLI reads a journal; it detects nothing itself
                 "--actiontrail.sinks.log.type=slf4j",
                 "--actiontrail.trails.console.sinks=log",
                 "--actiontrail.capture.controllers=false",

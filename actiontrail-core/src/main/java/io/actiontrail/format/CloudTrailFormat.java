@@ -74,6 +74,12 @@ final class CloudTrailFormat implements EventFormat {
         w.bool("managementEvent", category == null ? null : category == EventCategory.MANAGEMENT);
         w.string("recipientAccountId", identity == null ? null : identity.accountId());
         w.nullable("eventCategory", category == null ? null : category.wireName());
+        if (e.sharedEventId() != null) {
+            w.string("sharedEventID", e.sharedEventId());
+        }
+        if (e.insightDetails() != null) {
+            w.tree("insightDetails", e.insightDetails());
+        }
         if (e.eventSource() != null) {
             w.startObject("tlsDetails");
             w.string("clientProvidedHostHeader", e.eventSource());
@@ -118,6 +124,7 @@ final class CloudTrailFormat implements EventFormat {
             case CONSOLE_OPERATION, CONSOLE_SIGNOUT -> "AwsConsoleAction";
             case CONSOLE_SIGNIN -> "AwsConsoleSignIn";
             case SERVICE_EVENT, SYSTEM_EVENT -> "AwsServiceEvent";
+            case INSIGHT -> "AwsCloudTrailInsight";
         };
     }
 

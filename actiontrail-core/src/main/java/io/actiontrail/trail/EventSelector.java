@@ -53,6 +53,11 @@ public final class EventSelector {
         return builder().readWriteType(ReadWriteType.READ).build();
     }
 
+    /** Returns a selector of insight events only ({@link EventType#INSIGHT}), for trails that want only insights. */
+    public static EventSelector insights() {
+        return builder().eventTypes(EventType.INSIGHT).build();
+    }
+
     /** Returns a builder selecting every event until narrowed. */
     public static Builder builder() {
         return new Builder();

@@ -9,6 +9,7 @@ import io.actiontrail.AuditEvent;
 import io.actiontrail.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +105,30 @@ class CloudTrailFormatTest {
             assertThat(Schemas.errors(SCHEMA, json)).as(type.name()).isEmpty();
         }
         assertThat(CloudTrailFormat.eventType(EventType.CONSOLE_SIGNIN)).isEqualTo("AwsConsoleSignIn");
+        assertThat(CloudTrailFormat.eventType(EventType.INSIGHT)).isEqualTo("AwsCloudTrailInsight");
+    }
+
+    @Test
+    void writesAnInsightAsCloudTrailWritesItsInsightEvents() throws Exception {
+        AuditEvent insight = AuditEvent.builder("ApiCallRateInsight")
+                .eventType(EventType.INSIGHT)
+                .eventCategory(io.actiontrail.EventCategory.INSIGHT)
+                .sharedEventId("0b9a4c4e-7e2c-4b8e-9f59-0d7f0f7a1c11")
+                .insightDetails(Map.of(
+                        "state", "Start",
+                        "insightType", "ApiCallRateInsight",
+                        "insightContext", Map.of("statistics", Map.of("baseline", Map.of("average", 1.5)))))
+                .build();
+        byte[] json = EventFormats.cloudTrail().encode(insight);
+        assertThat(Schemas.errors(SCHEMA, json)).isEmpty();
+        JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(r.get("eventType").asText()).isEqualTo("AwsCloudTrailInsight");
+        assertThat(r.get("eventCategory").asText()).isEqualTo("Insight");
+        assertThat(r.get("sharedEventID").asText()).isEqualTo("0b9a4c4e-7e2c-4b8e-9f59-0d7f0f7a1c11");
+        assertThat(r.at("/insightDetails/state").asText()).isEqualTo("Start");
+        assertThat(r.at("/insightDetails/insightContext/statistics/baseline/average")
+                        .asDouble())
+                .isEqualTo(1.5);
     }
 
     @Test

@@ -74,6 +74,8 @@ public final class EventCodec {
     private static final SerializableString RESPONSE_ELEMENTS = new SerializedString("responseElements");
     private static final SerializableString ROLES = new SerializedString("roles");
     private static final SerializableString SERVICE_NAME = new SerializedString("serviceName");
+    private static final SerializableString SHARED_EVENT_ID = new SerializedString("sharedEventId");
+    private static final SerializableString INSIGHT_DETAILS = new SerializedString("insightDetails");
     private static final SerializableString SESSION_CONTEXT = new SerializedString("sessionContext");
     private static final SerializableString SOURCE_IP_ADDRESS = new SerializedString("sourceIpAddress");
     private static final SerializableString TYPE = new SerializedString("type");
@@ -168,6 +170,8 @@ public final class EventCodec {
             g.writeNumber(e.durationMs());
         }
         writeObject(g, ADDITIONAL_EVENT_DATA, e.additionalEventData());
+        writeString(g, SHARED_EVENT_ID, e.sharedEventId());
+        writeObject(g, INSIGHT_DETAILS, e.insightDetails());
         g.writeEndObject();
     }
 
@@ -356,6 +360,8 @@ public final class EventCodec {
                     b.durationMs(p.getLongValue());
                 }
                 case "additionalEventData" -> additionalEventData = readObject(p, field);
+                case "sharedEventId" -> b.sharedEventId(text(p, field));
+                case "insightDetails" -> b.insightDetails(readObject(p, field));
                 default -> p.skipChildren(); // a field of a newer minor version
             }
         }

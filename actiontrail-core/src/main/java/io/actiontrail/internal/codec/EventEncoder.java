@@ -181,7 +181,9 @@ public final class EventEncoder {
                 cutOrNull(e.errorCode(), cap),
                 cutOrNull(e.errorMessage(), cap),
                 e.durationMs(),
-                e.additionalEventData());
+                e.additionalEventData(),
+                cutOrNull(e.sharedEventId(), 64),
+                e.insightDetails());
     }
 
     /**
@@ -226,7 +228,9 @@ public final class EventEncoder {
                 cutOrNull(e.errorCode(), 256),
                 cutOrNull(e.errorMessage(), 256),
                 e.durationMs(),
-                JsonTree.adoptObject(note));
+                JsonTree.adoptObject(note),
+                cutOrNull(e.sharedEventId(), 64),
+                e.insightDetails());
     }
 
     private static List<String> capList(List<String> values, int cap) {

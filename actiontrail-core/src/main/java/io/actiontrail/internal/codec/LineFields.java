@@ -21,23 +21,30 @@ import org.jspecify.annotations.Nullable;
 @InternalApi
 public final class LineFields {
 
-    final String eventId;
+    public final String eventId;
     public final long eventTimeMillis;
     public final String eventName;
     public final @Nullable String eventRW;
     public final @Nullable String eventType;
-    final @Nullable String serviceName;
+    public final @Nullable String serviceName;
     public final @Nullable String resourceType;
     final @Nullable String resourceName;
-    final @Nullable String outcome;
+    public final @Nullable String outcome;
     final @Nullable String requestId;
-    final @Nullable String sourceIpAddress;
-    final @Nullable String userName;
-    final @Nullable String principalId;
-    final @Nullable String accessKeyId;
-    final @Nullable String accountId;
+    public final @Nullable String sourceIpAddress;
+    public final @Nullable String userAgent;
+    public final @Nullable String userName;
+    public final @Nullable String principalId;
+    public final @Nullable String accessKeyId;
+    public final @Nullable String accountId;
     final @Nullable String eventCategory;
-    final @Nullable String errorCode;
+    public final @Nullable String errorCode;
+    /** An insight's shared id, state ({@code Start}, {@code End}), type and object; null for other events. */
+    public final @Nullable String sharedEventId;
+
+    public final @Nullable String insightState;
+    public final @Nullable String insightType;
+    public final @Nullable String insightObject;
     /** {@code type/name} of each referenced resource; empty when none. */
     final List<String> referenced;
 
@@ -59,6 +66,11 @@ public final class LineFields {
         this.accountId = b.accountId;
         this.eventCategory = b.eventCategory;
         this.errorCode = b.errorCode;
+        this.userAgent = b.userAgent;
+        this.sharedEventId = b.sharedEventId;
+        this.insightState = b.insightState;
+        this.insightType = b.insightType;
+        this.insightObject = b.insightObject;
         this.referenced = b.referenced == null ? List.of() : b.referenced;
     }
 
@@ -106,6 +118,21 @@ public final class LineFields {
         String errorCode;
 
         @Nullable
+        String userAgent;
+
+        @Nullable
+        String sharedEventId;
+
+        @Nullable
+        String insightState;
+
+        @Nullable
+        String insightType;
+
+        @Nullable
+        String insightObject;
+
+        @Nullable
         List<String> referenced;
     }
 
@@ -132,6 +159,8 @@ public final class LineFields {
                         readIdentity(p, b);
                     } else if (field.equals("referencedResources")) {
                         b.referenced = readReferenced(p);
+                    } else if (field.equals("insightDetails")) {
+                        readInsight(p, b);
                     } else {
                         p.skipChildren();
                     }
@@ -158,6 +187,8 @@ public final class LineFields {
                     case "sourceIpAddress" -> b.sourceIpAddress = p.getText();
                     case "eventCategory" -> b.eventCategory = p.getText();
                     case "errorCode" -> b.errorCode = p.getText();
+                    case "userAgent" -> b.userAgent = p.getText();
+                    case "sharedEventId" -> b.sharedEventId = p.getText();
                     default -> {}
                 }
             }
@@ -185,6 +216,24 @@ public final class LineFields {
                     case "principalId" -> b.principalId = p.getText();
                     case "accessKeyId" -> b.accessKeyId = p.getText();
                     case "accountId" -> b.accountId = p.getText();
+                    default -> {}
+                }
+            }
+        }
+    }
+
+    /** Reads the top-level strings of {@code insightDetails}: its state, type and object. */
+    private static void readInsight(JsonParser p, Builder b) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                p.skipChildren();
+            } else if (value == JsonToken.VALUE_STRING) {
+                switch (field) {
+                    case "state" -> b.insightState = p.getText();
+                    case "insightType" -> b.insightType = p.getText();
+                    case "insightObject" -> b.insightObject = p.getText();
                     default -> {}
                 }
             }

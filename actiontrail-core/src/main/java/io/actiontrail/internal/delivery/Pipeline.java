@@ -447,6 +447,11 @@ public final class Pipeline implements ShipperHost {
         return new JournalAggregation(journal, clock, settings.retention()).aggregate(aggregation);
     }
 
+    /** Returns the journal, for the engines that read what it wrote (insights). */
+    public Journal journal() {
+        return journal;
+    }
+
     /** Returns the journal's Merkle log, or {@code null} without tamper evidence. */
     public @Nullable IntegrityLog integrity() {
         return integrity;

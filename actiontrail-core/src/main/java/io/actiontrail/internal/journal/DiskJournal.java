@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
@@ -44,9 +45,9 @@ public final class DiskJournal extends AbstractJournal {
      */
     static final long MAX_QUEUED_BYTES = JournalWriter.MAX_QUEUED_BYTES;
 
-    /** The names of what the journal, its shippers and its integrity log keep in the data directory. */
+    /** The names of what the journal, its shippers, its integrity log and insights keep in the data directory. */
     private static final Pattern OWN_FILES =
-            Pattern.compile("(lock|journal\\.id|cursors|integrity|.*\\.(jsonl|idx|qidx))(\\.tmp)?");
+            Pattern.compile("(lock|journal\\.id|cursors|integrity|insights|.*\\.(jsonl|idx|qidx))(\\.tmp)?");
 
     private final Path dir;
     private final JournalSettings settings;
@@ -197,6 +198,27 @@ public final class DiskJournal extends AbstractJournal {
     @Override
     public void atHead(HeadAction action) {
         writer.atHead(action);
+    }
+
+    @Override
+    public void tap(Tap tap) {
+        writer.tap(tap);
+    }
+
+    @Override
+    public List<String> missingFiles() {
+        List<String> missing = new ArrayList<>(0);
+        files.readLock().lock(); // retention deletes under the write lock: what it deleted is gone from the list
+        try {
+            for (Segment segment : files.list()) {
+                if (!Files.exists(segment.path)) {
+                    missing.add(String.valueOf(segment.path.getFileName()));
+                }
+            }
+        } finally {
+            files.readLock().unlock();
+        }
+        return missing;
     }
 
     @Override

@@ -101,6 +101,31 @@ public interface Journal extends AutoCloseable {
     /** Gives the router of journaled lines; before the first read. Journals that keep every event's bits ignore it. */
     default void lineRouter(LineRouter router) {}
 
+    /**
+     * Told of events after the journal wrote them, in batches, on the thread that wrote them (the writer thread of a
+     * disk journal, the caller's with the memory journal): the objects as they were appended, no copies. Must be
+     * quick and must not throw; batches may arrive out of order and may be missing (a tap that cannot keep up drops
+     * them and reads the lines back instead), since the positions say where each batch belongs.
+     */
+    interface Tap {
+        /**
+         * {@code count} events from position {@code firstSeq} on: each item is the {@link AuditEvent} appended, or the
+         * {@link AuditRecord} when it was appended encoded.
+         */
+        void written(long firstSeq, Object[] items, int count);
+    }
+
+    /** Installs the tap; before {@link #start}. Journals that cannot tap ignore it. */
+    default void tap(Tap tap) {}
+
+    /**
+     * Returns the names of the journal's files that are missing from its directory although the journal still holds
+     * them (removed behind its back); empty when none are, or for a journal without files.
+     */
+    default List<String> missingFiles() {
+        return List.of();
+    }
+
     /** Runs {@code action} under the append lock with the position the next append gets. */
     void atHead(HeadAction action);
 

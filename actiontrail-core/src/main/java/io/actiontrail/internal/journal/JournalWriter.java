@@ -151,6 +151,9 @@ final class JournalWriter {
 
     private @Nullable Thread writer;
 
+    /** Told of each written batch; set before the writer starts. */
+    private volatile Journal.@Nullable Tap tap;
+
     // the writer thread's own state
     private Segment active;
     private @Nullable FileChannel out;
@@ -217,6 +220,10 @@ final class JournalWriter {
         thread.setName("actiontrail-journal-writer");
         writer = thread;
         thread.start();
+    }
+
+    void tap(Journal.Tap tap) {
+        this.tap = tap;
     }
 
     long append(AuditRecord record, Journal.Router router) {
@@ -403,6 +410,10 @@ final class JournalWriter {
                     }
                 }
                 int written = write(batch, appended);
+                Journal.Tap t = tap;
+                if (t != null && written > 0) {
+                    tap(t, firstSeq, taken != null ? taken : batch, written);
+                }
                 if (written < batch.size()) {
                     carry = new ArrayList<>(batch.subList(written, batch.size()));
                     carryFirstSeq = firstSeq + written;
@@ -444,6 +455,20 @@ final class JournalWriter {
             } finally {
                 appendLock.unlock();
             }
+        }
+    }
+
+    /** Hands the written events to the tap: each deferred event's object as it was appended, else the record. */
+    private void tap(Journal.Tap t, long firstSeq, List<?> source, int written) {
+        Object[] items = new Object[written];
+        for (int i = 0; i < written; i++) {
+            Object item = source.get(i);
+            items[i] = item instanceof Deferred deferred ? deferred.event() : item;
+        }
+        try {
+            t.written(firstSeq, items, written);
+        } catch (RuntimeException e) {
+            warnings.warn("journal-tap", "ActionTrail: a journal tap failed", e);
         }
     }
 

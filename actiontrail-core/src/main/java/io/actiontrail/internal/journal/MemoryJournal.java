@@ -1,5 +1,6 @@
 package io.actiontrail.internal.journal;
 
+import io.actiontrail.AuditEvent;
 import io.actiontrail.Durability;
 import io.actiontrail.JournalStatus;
 import io.actiontrail.internal.InternalApi;
@@ -47,6 +48,23 @@ public final class MemoryJournal extends AbstractJournal {
     @Override
     public String id() {
         return id;
+    }
+
+    private volatile @Nullable Tap tap;
+
+    @Override
+    public void tap(Tap tap) {
+        this.tap = tap;
+    }
+
+    @Override
+    public long append(AuditEvent event, Encoding encoding, Router router) {
+        long seq = append(encoding.encode(event), router);
+        Tap t = tap;
+        if (t != null && seq >= 0) {
+            t.written(seq, new Object[] {event}, 1);
+        }
+        return seq;
     }
 
     @Override

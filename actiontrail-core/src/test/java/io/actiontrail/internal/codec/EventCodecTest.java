@@ -128,10 +128,11 @@ class EventCodecTest {
                         "ConsoleSignin",
                         "ConsoleSignout",
                         "ServiceEvent",
-                        "SystemEvent");
+                        "SystemEvent",
+                        "ActionTrailInsight");
         assertThat(Arrays.stream(EventRW.values()).map(EventRW::wireName)).containsExactly("Read", "Write");
         assertThat(Arrays.stream(EventCategory.values()).map(EventCategory::wireName))
-                .containsExactly("Management", "Data");
+                .containsExactly("Management", "Data", "Insight");
         assertThat(Arrays.stream(Outcome.values()).map(Outcome::wireName))
                 .containsExactly("Success", "Failure", "Denied");
         assertThat(Arrays.stream(UserIdentity.Type.values()).map(UserIdentity.Type::wireName))
@@ -290,6 +291,8 @@ class EventCodecTest {
                         null,
                         null,
                         Map.of("thread", Thread.currentThread()),
+                        null,
+                        null,
                         null,
                         null,
                         null,

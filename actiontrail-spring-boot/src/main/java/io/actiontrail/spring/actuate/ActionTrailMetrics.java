@@ -2,6 +2,7 @@ package io.actiontrail.spring.actuate;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.DeliveryListener;
+import io.actiontrail.insights.InsightType;
 import io.actiontrail.trail.Trail;
 import io.actiontrail.trail.TrailStatus;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -22,7 +23,9 @@ import org.springframework.beans.factory.ObjectProvider;
  * Micrometer meters of every trail and sink, tagged {@code trail} and {@code sink}:
  * {@code actiontrail.events.recorded}, {@code .delivered}, {@code .dropped} (also tagged {@code reason}),
  * {@code .pending}, {@code actiontrail.events.oldest.pending.age}, {@code actiontrail.delivery.failures} (failed
- * attempts); and of the capture side: {@code actiontrail.capture.recorded}, {@code actiontrail.capture.dropped}.
+ * attempts); of the capture side: {@code actiontrail.capture.recorded}, {@code actiontrail.capture.dropped}; and of
+ * insights: {@code actiontrail.insights.started} (tagged {@code type}), {@code actiontrail.insights.open},
+ * {@code actiontrail.insights.events.counted}, {@code actiontrail.insights.keys}.
  * Thread-safe.
  */
 final class ActionTrailMetrics implements MeterBinder, DeliveryListener {
@@ -70,6 +73,28 @@ final class ActionTrailMetrics implements MeterBinder, DeliveryListener {
                             .getOrDefault(reason, 0L))
                     .description("Events that could not be recorded")
                     .tag("reason", reason)
+                    .register(registry);
+        }
+        if (at.insightsStatus().enabled()) {
+            for (InsightType type : InsightType.values()) {
+                FunctionCounter.builder("actiontrail.insights.started", at, a -> a.insightsStatus()
+                                .started()
+                                .getOrDefault(type, 0L))
+                        .description("Insights started, by type")
+                        .tag("type", type.wireName())
+                        .register(registry);
+            }
+            Gauge.builder("actiontrail.insights.open", at, a -> a.insightsStatus()
+                            .openInsights())
+                    .description("Insights started and not yet ended")
+                    .register(registry);
+            FunctionCounter.builder("actiontrail.insights.events.counted", at, a -> a.insightsStatus()
+                            .eventsCounted())
+                    .description("Events insights counted")
+                    .register(registry);
+            Gauge.builder("actiontrail.insights.keys", at, a -> a.insightsStatus()
+                            .keys())
+                    .description("Counters insights track")
                     .register(registry);
         }
         for (Trail trail : at.trails()) {

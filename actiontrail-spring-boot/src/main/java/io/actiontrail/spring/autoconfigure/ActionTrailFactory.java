@@ -2,6 +2,7 @@ package io.actiontrail.spring.autoconfigure;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.EventType;
+import io.actiontrail.insights.Insights;
 import io.actiontrail.integrity.CheckpointSigner;
 import io.actiontrail.integrity.Integrity;
 import io.actiontrail.sink.AuditSink;
@@ -84,6 +85,7 @@ final class ActionTrailFactory {
         if (integrity != null) {
             b.integrity(integrity);
         }
+        b.insights(insights());
         // the application context closes the instance (destroy method), in order with the other beans
         b.shutdownHook(false);
 
@@ -232,6 +234,32 @@ final class ActionTrailFactory {
             throw new InvalidConfigurationPropertyValueException("actiontrail." + name, size, "too large");
         }
         return (int) bytes;
+    }
+
+    /** Insights from {@code actiontrail.insights.*}, each value checked by the core builder under its property's name. */
+    private Insights insights() {
+        ActionTrailProperties.Insights p = properties.getInsights();
+        if (!p.isEnabled()) {
+            return Insights.disabled();
+        }
+        Insights.Builder builder = Insights.builder();
+        p.getTypes().forEach((type, on) -> builder.type(type, on));
+        set("insights.deviations", p.getDeviations(), builder::deviations);
+        set("insights.ratio", p.getRatio(), builder::ratio);
+        set("insights.floor", p.getFloor(), builder::floor);
+        set("insights.cold-start-floor", p.getColdStartFloor(), builder::coldStartFloor);
+        set("insights.minutes", p.getMinutes(), builder::minutes);
+        set("insights.learning-period", p.getLearningPeriod(), builder::learningPeriod);
+        set("insights.access-key-silence", p.getAccessKeySilence(), builder::accessKeySilence);
+        set("insights.max-keys", p.getMaxKeys(), builder::maxKeys);
+        set("insights.password-patterns", p.getPasswordPatterns(), builder::passwordPatterns);
+        set("insights.policy-patterns", p.getPolicyPatterns(), builder::policyPatterns);
+        try {
+            return builder.build();
+        } catch (IllegalStateException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "actiontrail.insights.cold-start-floor", p.getColdStartFloor(), String.valueOf(e.getMessage()));
+        }
     }
 
     /** Tamper evidence from a signer bean or {@code actiontrail.integrity.key-file}; {@code null} when neither. */

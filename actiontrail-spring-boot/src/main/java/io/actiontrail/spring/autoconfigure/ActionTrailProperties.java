@@ -86,6 +86,9 @@ public final class ActionTrailProperties {
     /** Tamper evidence for the journal: a Merkle log with signed checkpoints. */
     private final Integrity integrity = new Integrity();
 
+    /** Insights: unusual activity detected in process; on by default. */
+    private final Insights insights = new Insights();
+
     /** Whether the journal keeps the secondary index behind lookups and aggregations; defaults to true. */
     private @Nullable Boolean queryIndex;
 
@@ -232,6 +235,10 @@ public final class ActionTrailProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Insights getInsights() {
+        return insights;
     }
 
     public Integrity getIntegrity() {
@@ -495,6 +502,145 @@ public final class ActionTrailProperties {
 
         public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
             this.heartbeatInterval = heartbeatInterval;
+        }
+    }
+
+    /**
+     * The {@code actiontrail.insights.*} properties: the detection rule's parameters, the types and the event-name
+     * patterns; unset values keep the core defaults. Not thread-safe: bound once, then only read.
+     */
+    public static final class Insights {
+
+        /** Whether insights run; defaults to true. */
+        private boolean enabled = true;
+
+        /** Types turned on or off, by name (api-call-rate, api-error-rate, ip, access-key, trail-concealment, …). */
+        private Map<io.actiontrail.insights.InsightType, Boolean> types = new LinkedHashMap<>();
+
+        /** k: standard deviations above the baseline mean; defaults to 4. */
+        private @Nullable Double deviations;
+
+        /** r: multiple of the baseline mean; defaults to 3. */
+        private @Nullable Double ratio;
+
+        /** The fewest events per minute that can be unusual; defaults to 10. */
+        private @Nullable Double floor;
+
+        /** The floor until a counter has a day of history; defaults to 30. */
+        private @Nullable Double coldStartFloor;
+
+        /** m: minutes above the threshold to start an insight and under it to end one; defaults to 2. */
+        private @Nullable Integer minutes;
+
+        /** How long networks and access keys are learnt before new ones are insights; defaults to 1d. */
+        private @Nullable Duration learningPeriod;
+
+        /** The silence after which an access key's use is an insight; defaults to 30d. */
+        private @Nullable Duration accessKeySilence;
+
+        /** The most counters tracked; defaults to 100000. */
+        private @Nullable Integer maxKeys;
+
+        /** Event-name globs of password changes; defaults to *Password*. */
+        private @Nullable List<String> passwordPatterns;
+
+        /** Event-name globs of policy changes; defaults to *Policy*, *Permission*. */
+        private @Nullable List<String> policyPatterns;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Map<io.actiontrail.insights.InsightType, Boolean> getTypes() {
+            return types;
+        }
+
+        public void setTypes(Map<io.actiontrail.insights.InsightType, Boolean> types) {
+            this.types = types;
+        }
+
+        public @Nullable Double getDeviations() {
+            return deviations;
+        }
+
+        public void setDeviations(@Nullable Double deviations) {
+            this.deviations = deviations;
+        }
+
+        public @Nullable Double getRatio() {
+            return ratio;
+        }
+
+        public void setRatio(@Nullable Double ratio) {
+            this.ratio = ratio;
+        }
+
+        public @Nullable Double getFloor() {
+            return floor;
+        }
+
+        public void setFloor(@Nullable Double floor) {
+            this.floor = floor;
+        }
+
+        public @Nullable Double getColdStartFloor() {
+            return coldStartFloor;
+        }
+
+        public void setColdStartFloor(@Nullable Double coldStartFloor) {
+            this.coldStartFloor = coldStartFloor;
+        }
+
+        public @Nullable Integer getMinutes() {
+            return minutes;
+        }
+
+        public void setMinutes(@Nullable Integer minutes) {
+            this.minutes = minutes;
+        }
+
+        public @Nullable Duration getLearningPeriod() {
+            return learningPeriod;
+        }
+
+        public void setLearningPeriod(@Nullable Duration learningPeriod) {
+            this.learningPeriod = learningPeriod;
+        }
+
+        public @Nullable Duration getAccessKeySilence() {
+            return accessKeySilence;
+        }
+
+        public void setAccessKeySilence(@Nullable Duration accessKeySilence) {
+            this.accessKeySilence = accessKeySilence;
+        }
+
+        public @Nullable Integer getMaxKeys() {
+            return maxKeys;
+        }
+
+        public void setMaxKeys(@Nullable Integer maxKeys) {
+            this.maxKeys = maxKeys;
+        }
+
+        public @Nullable List<String> getPasswordPatterns() {
+            return passwordPatterns;
+        }
+
+        public void setPasswordPatterns(@Nullable List<String> passwordPatterns) {
+            this.passwordPatterns = passwordPatterns;
+        }
+
+        public @Nullable List<String> getPolicyPatterns() {
+            return policyPatterns;
+        }
+
+        public void setPolicyPatterns(@Nullable List<String> policyPatterns) {
+            this.policyPatterns = policyPatterns;
         }
     }
 

@@ -24,7 +24,8 @@ final class IndexTemplate {
         "resourceName",
         "outcome",
         "errorCode",
-        "errorMessage"
+        "errorMessage",
+        "sharedEventId"
     };
     private static final String[] IDENTITY_KEYWORDS = {"type", "principalId", "userName", "accountId", "accessKeyId"};
 
@@ -82,6 +83,12 @@ final class IndexTemplate {
         for (String field : OPAQUE_OBJECTS) {
             properties.putObject(field).put("type", "object").put("enabled", false);
         }
+        // an insight's state, type and object are searchable; its statistics and attributions are kept, not indexed
+        ObjectNode insight = properties.putObject("insightDetails").putObject("properties");
+        for (String field : new String[] {"state", "insightType", "insightObject"}) {
+            keyword(insight.putObject(field));
+        }
+        insight.putObject("insightContext").put("type", "object").put("enabled", false);
         return root;
     }
 
