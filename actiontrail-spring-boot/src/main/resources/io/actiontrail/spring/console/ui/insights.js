@@ -28,8 +28,11 @@ export function pair(events) {
   return [...byId.values()].sort((a, b) => Date.parse(first(b).eventTime) - Date.parse(first(a).eventTime));
 }
 
-/** A statistic as the insight states it: a number, or an object with an average (per minute). */
+/** A statistic as the insight states it: a number, an object with an average per minute, or a count of events. */
 function rate(statistic) {
+  if (typeof statistic?.count === 'number' && typeof statistic?.average !== 'number') {
+    return statistic.count.toLocaleString() + (statistic.count === 1 ? ' event' : ' events');
+  }
   const value = typeof statistic === 'number' ? statistic : statistic?.average;
   if (typeof value !== 'number') return '—';
   return (value >= 100 ? Math.round(value).toLocaleString() : value.toFixed(value >= 10 ? 1 : 2)) + '/min';
