@@ -1,10 +1,11 @@
 // The ActionTrail console: the URL's hash holds the view and its state (#/events?q=&range=&event=,
-// #/timeline?type=&name=, #/trails), so that every view can be linked to and reloaded.
+// #/timeline?type=&name=, #/insights, #/trails), so that every view can be linked to and reloaded.
 
 import { ApiError, auth, download, get, setToken, token } from './api.js';
 import { bucketFor, drawHistogram } from './chart.js';
 import { $, el, jsonTree, time } from './dom.js';
 import { EventTable, outcomeBadge, resourceButton, who } from './tables.js';
+import { showInsights } from './insights.js';
 import { showTrails } from './trails.js';
 
 const RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '90d': 90 * 86_400_000 };
@@ -23,7 +24,7 @@ function route() {
   const at = hash.indexOf('?');
   const view = at < 0 ? hash : hash.slice(0, at);
   return {
-    view: ['events', 'timeline', 'trails'].includes(view) ? view : 'events',
+    view: ['events', 'timeline', 'insights', 'trails'].includes(view) ? view : 'events',
     params: new URLSearchParams(at < 0 ? '' : hash.slice(at + 1)),
   };
 }
@@ -205,15 +206,21 @@ function render() {
     return;
   }
   const { view, params } = route();
-  for (const name of ['events', 'timeline', 'trails']) {
+  for (const name of ['events', 'timeline', 'insights', 'trails']) {
     $('view-' + name).hidden = name !== view;
   }
-  $('nav-events').classList.toggle('active', view !== 'trails');
+  $('nav-events').classList.toggle('active', view === 'events' || view === 'timeline');
+  $('nav-insights').classList.toggle('active', view === 'insights');
   $('nav-trails').classList.toggle('active', view === 'trails');
   showError(null);
   if (view === 'trails') {
     shown = null;
     showTrails().catch(showError);
+  } else if (view === 'insights') {
+    if (shown !== 'insights') {
+      shown = 'insights';
+      showInsights((id) => update({ event: id })).catch(showError);
+    }
   } else if (view === 'timeline') {
     showTimeline(params);
   } else {
