@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.actiontrail.ActionTrail;
 import io.actiontrail.AuditEvent;
+import io.actiontrail.EventCategory;
 import io.actiontrail.EventRW;
 import io.actiontrail.EventType;
 import io.actiontrail.Outcome;
@@ -105,6 +106,7 @@ class ConsoleBrowserTest {
             fail(MISSING);
         }
         recordEvents(APP.bean(ActionTrail.class));
+        recordInsights(APP.bean(ActionTrail.class));
         recordEvents(TOKEN_APP.actionTrail());
         Files.createDirectories(SCREENSHOTS);
         Path directory = Files.createTempDirectory("actiontrail-chromium");
@@ -238,6 +240,46 @@ class ConsoleBrowserTest {
                 .errorCode("Invalid")
                 .errorMessage(attack("error"))
                 .build());
+    }
+
+    /**
+     * Two insights two days ago, as the insights engine records them: a call-rate insight that started and ended ten
+     * minutes later, and a source-IP insight still going on, whose object and top contributor are attacks.
+     */
+    private static void recordInsights(ActionTrail actionTrail) {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
+        actionTrail.record(
+                insight("ins-rate-1", "Start", "ApiCallRateInsight", "CreateOrder/orders", start, "mallory"));
+        actionTrail.record(insight(
+                "ins-rate-1", "End", "ApiCallRateInsight", "CreateOrder/orders", start.plusSeconds(600), "mallory"));
+        actionTrail.record(
+                insight("ins-ip-1", "Start", "IpInsight", attack("resource"), start.plusSeconds(30), attack("user")));
+    }
+
+    private static AuditEvent insight(
+            String shared, String state, String type, String object, Instant time, String top) {
+        Map<String, @Nullable Object> statistics = new LinkedHashMap<>();
+        statistics.put("baseline", Map.of("average", 3.2));
+        statistics.put("insight", Map.of("average", 48.5));
+        Map<String, @Nullable Object> context = new LinkedHashMap<>();
+        context.put("statistics", statistics);
+        context.put(
+                "attributions",
+                List.of(Map.of("attribute", "userName", "insight", List.of(Map.of("value", top, "count", 420)))));
+        Map<String, @Nullable Object> details = new LinkedHashMap<>();
+        details.put("state", state);
+        details.put("insightType", type);
+        details.put("insightObject", object);
+        details.put("insightContext", context);
+        return AuditEvent.builder(type)
+                .eventTime(time)
+                .eventType(EventType.INSIGHT)
+                .eventCategory(EventCategory.INSIGHT)
+                .eventRW(EventRW.READ)
+                .resource("Insight", object)
+                .sharedEventId(shared)
+                .insightDetails(details)
+                .build();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -499,6 +541,48 @@ class ConsoleBrowserTest {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    @Test
+    void listsTheInsightsWithTheirRatesAndContributorsAndOpensOne() throws IOException {
+        open("#/insights");
+        List<List<String>> rows = awaitRows(
+                "insights",
+                r -> r.stream().anyMatch(c -> c.get(2).equals("CreateOrder/orders"))
+                        && r.stream().anyMatch(c -> c.get(2).equals(attack("resource"))));
+        // state, insight, about, started, lasted, baseline, during, top contributors
+        List<String> rate = rows.stream()
+                .filter(c -> c.get(2).equals("CreateOrder/orders"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(rate.get(0)).isEqualTo("ended");
+        assertThat(rate.get(1)).isEqualTo("ApiCallRateInsight");
+        assertThat(rate.get(4)).isEqualTo("10 min");
+        assertThat(rate.get(5)).isEqualTo("3.20/min");
+        assertThat(rate.get(6)).isEqualTo("48.5/min");
+        assertThat(rate.get(7)).contains("userName", "mallory");
+        List<String> ip = rows.stream()
+                .filter(c -> c.get(2).equals(attack("resource")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(ip.get(0)).isEqualTo("ongoing");
+        assertThat(ip.get(1)).isEqualTo("IpInsight");
+        assertThat(ip.get(7)).contains(attack("user")); // as text, never as markup
+        assertNothingRan();
+        assertThat(browser().findElement(By.id("insights-summary")).getText()).contains("ongoing");
+        assertThat(browser().findElement(By.id("nav-insights")).getAttribute("class"))
+                .contains("active");
+        screenshot("insights");
+
+        browser()
+                .findElement(By.cssSelector("#insights tbody tr[data-insight='ins-rate-1']"))
+                .click();
+        WebElement json = await(d -> {
+            WebElement pre = d.findElement(By.id("detail-json"));
+            return pre.isDisplayed() && pre.getText().contains("ins-rate-1") ? pre : null;
+        });
+        assertThat(json.getText()).contains("\"sharedEventId\": \"ins-rate-1\"", "\"state\": \"Start\"");
+        assertThat(browser().findElement(By.id("detail-title")).getText()).isEqualTo("ApiCallRateInsight");
     }
 
     @Test
