@@ -10,6 +10,10 @@ import io.actiontrail.EventType;
 import io.actiontrail.JournalStatus;
 import io.actiontrail.Outcome;
 import io.actiontrail.UserIdentity;
+import io.actiontrail.insights.CounterKey;
+import io.actiontrail.insights.CounterSeries;
+import io.actiontrail.insights.InsightType;
+import io.actiontrail.insights.InsightsStatus;
 import io.actiontrail.query.Aggregation;
 import io.actiontrail.query.AggregationResult;
 import io.actiontrail.query.Attribute;
@@ -102,6 +106,8 @@ final class ConsoleApi {
         return switch (path) {
             case "/counts" -> "GetEventCounts";
             case "/trails" -> "DescribeTrails";
+            case "/insights" -> "DescribeInsights";
+            case "/insights/counters" -> "GetInsightCounters";
             case "/export" -> "ExportEvents";
             case "/openapi.json" -> "GetApiDescription";
             default -> "LookupEvents";
@@ -127,6 +133,8 @@ final class ConsoleApi {
                 case "/timeline" -> timeline(request, response, tenant);
                 case "/counts" -> counts(request, response, tenant);
                 case "/trails" -> trails(response);
+                case "/insights" -> insights(response, tenant);
+                case "/insights/counters" -> insightCounters(request, response, tenant);
                 case "/export" -> export(request, response, tenant);
                 case "/LookupEvents" -> lookupEvents(request, response, tenant);
                 case "/openapi.json" -> description(response);
@@ -355,6 +363,98 @@ final class ConsoleApi {
             optional(g, "degradedError", journal.degradedError());
             g.writeEndObject();
             g.writeEndObject();
+        }
+    }
+
+    /** The state of insight detection: whether it runs, what it tracks, what it started. */
+    private void insights(HttpServletResponse response, @Nullable String tenant) throws IOException {
+        untenanted(tenant);
+        InsightsStatus status = actionTrail.insightsStatus();
+        json(response, 200);
+        try (JsonGenerator g = JSON.createGenerator(response.getOutputStream(), JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeBooleanField("enabled", status.enabled());
+            g.writeNumberField("position", status.position());
+            g.writeNumberField("eventsCounted", status.eventsCounted());
+            g.writeNumberField("eventsReadBack", status.eventsReadBack());
+            g.writeNumberField("keys", status.keys());
+            g.writeNumberField("keysRefused", status.keysRefused());
+            g.writeNumberField("openInsights", status.openInsights());
+            g.writeObjectFieldStart("started");
+            for (Map.Entry<InsightType, Long> e : new java.util.TreeMap<>(status.started()).entrySet()) {
+                g.writeNumberField(e.getKey().wireName(), e.getValue());
+            }
+            g.writeEndObject();
+            optional(g, "lastBaseline", status.lastBaseline());
+            optional(g, "lastError", status.lastError());
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * One insight counter's rollup: {@code kind} (API_CALL, API_ERROR, PRINCIPAL, ACCESS_KEY), {@code name}, {@code
+     * qualifier} (the service or error code), {@code from}, {@code to} (ISO instants; the last day by default) and
+     * {@code resolution} ({@code PT1M}, {@code PT5M} or {@code PT1H}).
+     */
+    private void insightCounters(HttpServletRequest request, HttpServletResponse response, @Nullable String tenant)
+            throws IOException {
+        untenanted(tenant);
+        String kindName = request.getParameter("kind");
+        String name = request.getParameter("name");
+        if (kindName == null || name == null || name.isEmpty()) {
+            throw new BadRequest(400, "kind and name are required", -1);
+        }
+        CounterKey.Kind kind;
+        try {
+            kind = CounterKey.Kind.valueOf(kindName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, "kind must be API_CALL, API_ERROR, PRINCIPAL or ACCESS_KEY: " + kindName, -1);
+        }
+        String qualifier = request.getParameter("qualifier");
+        Instant to = instant(request, "to");
+        Instant end = to == null ? Instant.now() : to;
+        Instant from = instant(request, "from");
+        Instant start = from == null ? end.minus(Duration.ofDays(1)) : from;
+        String resolutionText = request.getParameter("resolution");
+        Duration resolution;
+        try {
+            resolution = resolutionText == null ? Duration.ofMinutes(1) : Duration.parse(resolutionText);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest(400, "resolution must be PT1M, PT5M or PT1H: " + resolutionText, -1);
+        }
+        if (!start.isBefore(end)) {
+            throw new BadRequest(400, "from must be before to", -1);
+        }
+        CounterSeries series = actionTrail.insightCounters(
+                new CounterKey(kind, name, qualifier == null ? "" : qualifier), start, end, resolution);
+        json(response, 200);
+        try (JsonGenerator g = JSON.createGenerator(response.getOutputStream(), JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("kind", series.key().kind().name());
+            g.writeStringField("name", series.key().name());
+            g.writeStringField("qualifier", series.key().qualifier());
+            g.writeStringField("resolution", series.resolution().toString());
+            g.writeNumberField("total", series.total());
+            g.writeArrayFieldStart("points");
+            for (CounterSeries.Point point : series.points()) {
+                g.writeStartObject();
+                g.writeStringField("start", point.start().toString());
+                g.writeNumberField("count", point.count());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * Insight counters and status span every tenant: a caller scoped to one tenant is refused them (its insight events
+     * are found, scoped, through the search).
+     */
+    private static void untenanted(@Nullable String tenant) {
+        if (tenant != null) {
+            throw new BadRequest(
+                    403, "insight counters span every tenant; a tenant-scoped caller cannot read them", -1);
         }
     }
 

@@ -256,6 +256,50 @@ class ConsoleApiTest {
     }
 
     @Test
+    void theStateOfInsightsAndOneCountersRollupEachLeavingItsEvent() throws Exception {
+        JsonNode status = JSON.readTree(auditor("/actiontrail/api/insights").body());
+        assertThat(status.path("enabled").asBoolean())
+                .as("insights are on by default")
+                .isTrue();
+        assertThat(status.has("eventsCounted")).isTrue();
+        assertThat(status.path("started").isObject()).isTrue();
+        assertThat(recorded("DescribeInsights", Outcome.SUCCESS)).isNotEmpty();
+
+        HttpResponse<String> counters = auditor("/actiontrail/api/insights/counters?kind=api_call&name=CreateOrder"
+                + "&qualifier=orders&from=2026-12-01T00:00:00Z&to=2026-12-01T06:00:00Z&resolution=PT5M");
+        assertThat(counters.statusCode()).isEqualTo(200);
+        JsonNode series = JSON.readTree(counters.body());
+        assertThat(series.path("kind").asText()).isEqualTo("API_CALL");
+        assertThat(series.path("qualifier").asText()).isEqualTo("orders");
+        assertThat(series.path("resolution").asText()).isEqualTo("PT5M");
+        assertThat(series.path("points").isArray()).isTrue();
+        assertThat(series.path("total").asLong())
+                .isEqualTo(java.util.stream.StreamSupport.stream(
+                                series.path("points").spliterator(), false)
+                        .mapToLong(p -> p.path("count").asLong())
+                        .sum());
+        assertThat(recorded("GetInsightCounters", Outcome.SUCCESS)).isNotEmpty();
+
+        assertThat(auditor("/actiontrail/api/insights/counters?name=CreateOrder")
+                        .body())
+                .contains("kind and name are required");
+        assertThat(auditor("/actiontrail/api/insights/counters?kind=colour&name=x")
+                        .body())
+                .contains("kind must be API_CALL, API_ERROR, PRINCIPAL or ACCESS_KEY");
+        assertThat(auditor("/actiontrail/api/insights/counters?kind=PRINCIPAL&name=x&resolution=PT2M")
+                        .body())
+                .contains("resolution must be 1 minute, 5 minutes or 1 hour");
+        assertThat(auditor("/actiontrail/api/insights/counters?kind=PRINCIPAL&name=x&resolution=soon")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(auditor("/actiontrail/api/insights/counters?kind=PRINCIPAL&name=x"
+                                + "&from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z")
+                        .body())
+                .contains("from must be before to");
+        assertThat(recorded("GetInsightCounters", Outcome.FAILURE)).isNotEmpty();
+    }
+
+    @Test
     void exportsCsvWithFormulasNeutralisedAndNdjson() throws Exception {
         HttpResponse<String> csv = auditor("/actiontrail/api/export?format=csv&q=" + q("resource:Order/o-2"));
         assertThat(csv.statusCode()).isEqualTo(200);
@@ -313,11 +357,15 @@ class ConsoleApiTest {
                         "/timeline",
                         "/counts",
                         "/trails",
+                        "/insights",
+                        "/insights/counters",
                         "/export",
                         "/LookupEvents",
                         "/openapi.json");
         for (String path : paths) {
-            String concrete = path.replace("{eventId}", "x") + (path.equals("/timeline") ? "?type=T&name=n" : "");
+            String concrete = path.replace("{eventId}", "x")
+                    + (path.equals("/timeline") ? "?type=T&name=n" : "")
+                    + (path.equals("/insights/counters") ? "?kind=API_CALL&name=CreateOrder" : "");
             assertThat(auditor("/actiontrail/api" + concrete).statusCode())
                     .as(path)
                     .isIn(200, 404); // 404 only for the made-up event id

@@ -147,6 +147,16 @@ class ConsoleTenantTest {
     }
 
     @Test
+    void insightCountersSpanEveryTenantSoATenantScopedCallerIsRefusedThem() throws Exception {
+        for (String path :
+                List.of("/actiontrail/api/insights", "/actiontrail/api/insights/counters?kind=PRINCIPAL&name=u-1")) {
+            HttpResponse<String> response = get("auditor-t1", "t1-pw", path);
+            assertThat(response.statusCode()).as(path).isEqualTo(403);
+            assertThat(response.body()).contains("a tenant-scoped caller cannot read them");
+        }
+    }
+
+    @Test
     void anEventOfAnotherTenantIsNotFoundById() throws Exception {
         JsonNode page = JSON.readTree(get("auditor-t2", "t2-pw", "/actiontrail/api/events?maxResults=1")
                 .body());
