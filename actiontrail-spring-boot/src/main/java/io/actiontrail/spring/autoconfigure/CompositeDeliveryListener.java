@@ -1,6 +1,7 @@
 package io.actiontrail.spring.autoconfigure;
 
 import io.actiontrail.DeliveryListener;
+import io.actiontrail.insights.InsightNotice;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,17 @@ final class CompositeDeliveryListener implements DeliveryListener {
         for (DeliveryListener listener : listeners) {
             try {
                 listener.onDropped(dropped);
+            } catch (RuntimeException e) {
+                log.warn("ActionTrail: delivery listener {} failed", listener, e);
+            }
+        }
+    }
+
+    @Override
+    public void onInsight(InsightNotice notice) {
+        for (DeliveryListener listener : listeners) {
+            try {
+                listener.onInsight(notice);
             } catch (RuntimeException e) {
                 log.warn("ActionTrail: delivery listener {} failed", listener, e);
             }

@@ -1,12 +1,23 @@
 package io.actiontrail.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.actiontrail.ActionTrail;
+import io.actiontrail.AuditEvent;
+import io.actiontrail.DeliveryListener;
+import io.actiontrail.insights.InsightNotice;
+import io.actiontrail.insights.InsightType;
 import io.actiontrail.insights.InsightsStatus;
 import io.actiontrail.spring.TestAutoConfigurations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -52,6 +63,40 @@ class InsightsPropertiesTest {
                                     .insightsStatus()
                                     .enabled())
                             .isTrue();
+                });
+    }
+
+    @Test
+    void anInsightReachesListenerBeansAndTheMeters() {
+        List<InsightNotice> notices = new CopyOnWriteArrayList<>();
+        DeliveryListener listener = new DeliveryListener() {
+            @Override
+            public void onInsight(InsightNotice notice) {
+                notices.add(notice);
+            }
+        };
+        runner.withBean("insightListener", DeliveryListener.class, () -> listener)
+                .run(context -> {
+                    ActionTrail actionTrail = context.getBean(ActionTrail.class);
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean("actionTrailMetrics", MeterBinder.class).bindTo(registry);
+                    actionTrail.record(AuditEvent.builder("ResetPassword").build());
+                    await().atMost(Duration.ofSeconds(20)).until(() -> !notices.isEmpty());
+                    assertThat(notices.get(0).type()).isEqualTo(InsightType.PASSWORD_CHANGE);
+                    assertThat(registry.get("actiontrail.insights.started")
+                                    .tag("type", "PasswordChangeInsight")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(1.0);
+                    assertThat(registry.get("actiontrail.insights.open").gauge().value())
+                            .isEqualTo(1.0);
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> registry.get("actiontrail.insights.events.counted")
+                                            .functionCounter()
+                                            .count()
+                                    >= 1.0);
+                    assertThat(registry.get("actiontrail.insights.keys").gauge().value())
+                            .isPositive();
                 });
     }
 

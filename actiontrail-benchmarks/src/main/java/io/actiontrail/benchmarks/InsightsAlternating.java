@@ -1,0 +1,112 @@
+package io.actiontrail.benchmarks;
+
+import io.actiontrail.ActionTrail;
+import io.actiontrail.Durability;
+import io.actiontrail.insights.Insights;
+import io.actiontrail.insights.InsightsStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GROUP} ingest with insights on and off in alternating rounds, for a machine whose load moves: two instances
+ * (each with its own data directory) stay open, and each round records {@link QueryData} events back to back into one
+ * of them for a fixed time, the order of the two swapped every round, so that a drift of the machine's load or of the
+ * disk's state touches both alike. Prints each round's rates, the median of the per-pair ratios (on ÷ off), and the
+ * insights thread's CPU per event. JMH's {@link InsightsBenchmark} runs the values one after the other, which on a
+ * shared machine measures the drift as much as the difference.
+ *
+ * <p>Run: {@code java -cp actiontrail-benchmarks/target/benchmarks.jar io.actiontrail.benchmarks.InsightsAlternating
+ * [rounds] [seconds per round]}. Not thread-safe: one run per JVM.
+ */
+public final class InsightsAlternating {
+
+    private InsightsAlternating() {}
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Duration round = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 3);
+        Path onDir = Fixtures.tempDir("alt-insights-on");
+        Path offDir = Fixtures.tempDir("alt-insights-off");
+        Instant start = QueryData.start();
+        long[] next = {0};
+        try (ActionTrail on = open(onDir, Insights.defaults());
+                ActionTrail off = open(offDir, Insights.disabled())) {
+            // warm-up: two rounds each, not counted
+            for (int i = 0; i < 2; i++) {
+                run(on, round, next, start);
+                run(off, round, next, start);
+            }
+            double[] ratios = new double[rounds];
+            List<String> lines = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                boolean onFirst = r % 2 == 0;
+                double first = run(onFirst ? on : off, round, next, start);
+                double second = run(onFirst ? off : on, round, next, start);
+                double rateOn = onFirst ? first : second;
+                double rateOff = onFirst ? second : first;
+                ratios[r] = rateOn / rateOff;
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "round %2d (%s first): on %,9.0f events/s, off %,9.0f events/s, ratio %.3f",
+                        r + 1,
+                        onFirst ? "on" : "off",
+                        rateOn,
+                        rateOff,
+                        ratios[r]));
+            }
+            lines.forEach(System.out::println);
+            double[] sorted = ratios.clone();
+            Arrays.sort(sorted);
+            double median = (sorted[(rounds - 1) / 2] + sorted[rounds / 2]) / 2;
+            on.flush(Duration.ofMinutes(1));
+            InsightsStatus s = on.insightsStatus();
+            System.out.printf(
+                    Locale.ROOT,
+                    "median ratio on/off %.3f (min %.3f, max %.3f) over %d rounds of %d s; insights counted %,d events"
+                            + " (%,d read back from lines), insights thread CPU %.3f µs per event%n",
+                    median,
+                    sorted[0],
+                    sorted[rounds - 1],
+                    rounds,
+                    round.toSeconds(),
+                    s.eventsCounted(),
+                    s.eventsReadBack(),
+                    s.cpuNanos() / 1e3 / Math.max(1, s.eventsCounted()));
+        } finally {
+            Fixtures.deleteRecursively(onDir);
+            Fixtures.deleteRecursively(offDir);
+        }
+    }
+
+    private static ActionTrail open(Path dir, Insights insights) {
+        return ActionTrail.builder()
+                .serviceName("bench")
+                .durability(Durability.GROUP)
+                .dataDir(dir)
+                .shutdownHook(false)
+                .insights(insights)
+                .build();
+    }
+
+    /** Records back to back for {@code time}; returns the events recorded per second. */
+    private static double run(ActionTrail actionTrail, Duration time, long[] next, Instant start) {
+        long began = System.nanoTime();
+        long deadline = began + time.toNanos();
+        long events = 0;
+        while (true) {
+            for (int i = 0; i < 256; i++) {
+                actionTrail.record(QueryData.event(next[0]++, QueryIndexIngestBenchmark.SPREAD, start));
+            }
+            events += 256;
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return events / ((now - began) / 1e9);
+            }
+        }
+    }
+}
