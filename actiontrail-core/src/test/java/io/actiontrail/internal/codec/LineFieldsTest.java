@@ -74,4 +74,29 @@ class LineFieldsTest {
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(AuditRecord.ofEncoded("e", time, buf, 8, 0).json()).isEmpty();
     }
+
+    @Test
+    void readsTheUserAgentAndAnInsightsIdStateTypeAndObjectWithoutDecodingItsContext() {
+        AuditEvent insight = AuditEvent.builder("ApiCallRateInsight")
+                .eventType(io.actiontrail.EventType.INSIGHT)
+                .userAgent("client/2.1")
+                .sharedEventId("s-1")
+                .insightDetails(java.util.Map.of(
+                        "insightContext", java.util.Map.of("statistics", java.util.Map.of("state", "Nested")),
+                        "state", "Start",
+                        "insightType", "ApiCallRateInsight",
+                        "insightObject", "CreateOrder/orders"))
+                .build();
+        byte[] line = insight.toJson().getBytes(StandardCharsets.UTF_8);
+
+        LineFields f = LineFields.parse(line, 0, line.length);
+
+        assertThat(f.userAgent).isEqualTo("client/2.1");
+        assertThat(f.eventType).isEqualTo("ActionTrailInsight");
+        assertThat(f.sharedEventId).isEqualTo("s-1");
+        assertThat(f.insightState).isEqualTo("Start");
+        assertThat(f.insightType).isEqualTo("ApiCallRateInsight");
+        assertThat(f.insightObject).isEqualTo("CreateOrder/orders");
+        assertThat(AuditEvent.fromJson(insight.toJson())).isEqualTo(insight);
+    }
 }
