@@ -3,7 +3,6 @@ package io.actiontrail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.actiontrail.insights.Insights;
 import io.actiontrail.sink.AuditBatch;
 import io.actiontrail.sink.AuditRecord;
 import io.actiontrail.sink.AuditSink;
@@ -83,9 +82,6 @@ class OutageIT {
                 .dataDir(dataDir)
                 .segmentBytes(16L * 1024 * 1024)
                 .shutdownHook(false)
-                // what is measured is the journal's backlog: insights keep their own bounded tables (up to 10,000
-                // counters, measured by KeyTableMemoryTest), which these 560,000 distinct event names would fill
-                .insights(Insights.disabled())
                 .trail(Trail.builder("t")
                         .sink(sink)
                         .retryPolicy(new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500), 2.0, 0.2))

@@ -71,10 +71,15 @@ public final class InsightEngine implements Journal.Tap {
     /** The grace after a minute's end before the clock closes it, for events still in the journal's queue. */
     static final long GRACE_MILLIS = 2_000;
 
-    /** The most batches and events the hand-over holds before it drops batches (read back from the journal). */
-    static final int MAX_BATCHES = 4096;
+    /**
+     * The most batches and events the hand-over holds before it drops batches (read back from the journal). The
+     * hand-over keeps the events' objects, arguments and all, so it is bounded like the journal writer's own queue:
+     * a few thousand events, not a burst's worth (a million events of 1 KB held 50 MB of heap behind a lagging
+     * insights thread in OutageIT).
+     */
+    static final int MAX_BATCHES = 1024;
 
-    static final int MAX_QUEUED_EVENTS = 1 << 20;
+    static final int MAX_QUEUED_EVENTS = 16_384;
 
     private static final long SAVE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final int MAX_NAMES = 100_000;

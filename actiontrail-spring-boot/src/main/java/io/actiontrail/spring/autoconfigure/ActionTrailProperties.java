@@ -538,7 +538,7 @@ public final class ActionTrailProperties {
         /** The silence after which an access key's use is an insight; defaults to 30d. */
         private @Nullable Duration accessKeySilence;
 
-        /** The most counters tracked; defaults to 100000. */
+        /** The most counters tracked; defaults to 10000 (under 16 MB of heap). */
         private @Nullable Integer maxKeys;
 
         /** Event-name globs of password changes; defaults to *Password*. */
