@@ -167,14 +167,21 @@ class InsightsRestartTest {
         }
     }
 
-    /** Waits until insights counted everything the journal holds, including their own events. */
+    /**
+     * Waits until insights counted everything the journal holds, including their own events. An insight event the
+     * engine emitted while counting is queued before the engine publishes its position: read after that position, the
+     * journal shows it queued or written, so the wait goes on until it is written and counted too.
+     */
     private static void settle(ActionTrail at) {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
-                    long head = at.journalStatus().nextPosition();
-                    return at.insightsStatus().position() >= head
-                            && at.journalStatus().nextPosition() == head;
+                    JournalStatus before = at.journalStatus();
+                    long counted = at.insightsStatus().position();
+                    JournalStatus after = at.journalStatus();
+                    return counted >= before.nextPosition()
+                            && after.nextPosition() == before.nextPosition()
+                            && after.queuedBytes() == 0;
                 });
     }
 
