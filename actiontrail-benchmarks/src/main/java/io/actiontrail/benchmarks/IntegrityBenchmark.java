@@ -7,6 +7,7 @@ import io.actiontrail.integrity.CheckpointSigner;
 import io.actiontrail.integrity.Integrity;
 import io.actiontrail.integrity.IntegrityStatus;
 import io.actiontrail.integrity.Merkle;
+import io.actiontrail.trail.Trail;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What tamper evidence costs at ingest: {@code record()} of {@link QueryData} events back to back in {@code GROUP},
- * with the journal's Merkle log and signed checkpoints on and off ({@code integrity}), in the same run; the score is
+ * with one trail delivering to a counting sink, tamper evidence on (the journal's Merkle log and signed checkpoints,
+ * and the trail's log for its sink, a checkpoint with every batch) and off ({@code integrity}), in the same run; the score is
  * events per second, the notes give the rate the journal wrote and how far the log's hashing trailed the journal when
  * the trial ended. The state is shared by the benchmark's threads; the event counter is atomic.
  */
@@ -68,7 +70,8 @@ public class IntegrityBenchmark {
                 .serviceName("bench")
                 .durability(Durability.GROUP)
                 .dataDir(dir)
-                .shutdownHook(false);
+                .shutdownHook(false)
+                .trail(Trail.builder("archive").sink(new CountingSink()).build());
         if (integrity) {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             builder.integrity(Integrity.builder()
