@@ -53,11 +53,32 @@ public final class Insights {
      */
     public static final int DEFAULT_MAX_KEYS = 10_000;
 
-    /** Default event-name globs of password changes. */
-    public static final List<String> DEFAULT_PASSWORD_PATTERNS = List.of("*Password*");
+    /**
+     * Default event-name globs of password changes: the verbs that change one ({@code *Password*} alone also matched
+     * {@code GetPasswordPolicy} or an application's {@code LoginWithWrongPassword}).
+     */
+    public static final List<String> DEFAULT_PASSWORD_PATTERNS = List.of(
+            "*ChangePassword*",
+            "*ResetPassword*",
+            "*UpdatePassword*",
+            "*SetPassword*",
+            "*PasswordChange*",
+            "*PasswordReset*",
+            "*UpdateLoginProfile*");
 
-    /** Default event-name globs of policy changes. */
-    public static final List<String> DEFAULT_POLICY_PATTERNS = List.of("*Policy*", "*Permission*");
+    /** Default event-name globs of policy and permission changes: the verbs that change one, never a read. */
+    public static final List<String> DEFAULT_POLICY_PATTERNS = List.of(
+            "Create*Policy*",
+            "Delete*Policy*",
+            "Update*Policy*",
+            "Put*Policy*",
+            "Set*Policy*",
+            "Attach*Policy*",
+            "Detach*Policy*",
+            "Add*Permission*",
+            "Remove*Permission*",
+            "Grant*",
+            "Revoke*");
 
     private static final Insights DEFAULTS = builder().build();
 

@@ -541,10 +541,10 @@ public final class ActionTrailProperties {
         /** The most counters tracked; defaults to 10000 (under 16 MB of heap). */
         private @Nullable Integer maxKeys;
 
-        /** Event-name globs of password changes; defaults to *Password*. */
+        /** Event-name globs of password changes; defaults to the verbs that change one (*ChangePassword*, *ResetPassword*, ...). */
         private @Nullable List<String> passwordPatterns;
 
-        /** Event-name globs of policy changes; defaults to *Policy*, *Permission*. */
+        /** Event-name globs of policy changes; defaults to the verbs that change one (Attach*Policy*, Grant*, ...). */
         private @Nullable List<String> policyPatterns;
 
         public boolean isEnabled() {
