@@ -293,18 +293,23 @@ class WebFluxCaptureTest {
         int n = 40;
         WebTestClient client = client();
         List<String> ids = IntStream.range(0, n).mapToObj(i -> "c-" + i).toList();
-        Flux.fromIterable(ids)
-                .parallel(8)
-                .runOn(Schedulers.boundedElastic())
-                .doOnNext(id -> client.post()
-                        .uri("/orders/" + id + "/ship")
-                        .header("X-Request-Id", "req-" + id)
-                        .headers(h -> h.setBasicAuth(user(id), user(id) + "-pw"))
-                        .exchange()
-                        .expectStatus()
-                        .isOk())
-                .sequential()
-                .blockLast(Duration.ofSeconds(60));
+        try {
+            Flux.fromIterable(ids)
+                    .parallel(8)
+                    .runOn(Schedulers.boundedElastic())
+                    .doOnNext(id -> client.post()
+                            .uri("/orders/" + id + "/ship")
+                            .header("X-Request-Id", "req-" + id)
+                            .headers(h -> h.setBasicAuth(user(id), user(id) + "-pw"))
+                            .exchange()
+                            .expectStatus()
+                            .isOk())
+                    .sequential()
+                    .blockLast(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            // an exchange that never completes is a hang somewhere in client, server or capture: say where
+            throw new AssertionError("an exchange did not complete; the threads then:\n" + threadDump(), e);
+        }
         // two events per call, the controller's and the service's, each with its own call's request id and caller
         await().until(() -> sink().events().size() == 2 * n);
         for (AuditEvent event : sink().events()) {
@@ -314,6 +319,21 @@ class WebFluxCaptureTest {
                     .as(event.eventName() + " of " + id)
                     .isEqualTo(user(id));
         }
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"')
+                    .append(thread.getName())
+                    .append("\" ")
+                    .append(thread.getState())
+                    .append('\n');
+            for (StackTraceElement frame : stack) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        return dump.toString();
     }
 
     private static String user(String id) {
