@@ -307,8 +307,8 @@ class WebFluxCaptureTest {
                     .sequential()
                     .blockLast(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
-            // an exchange that never completes is a hang somewhere in client, server or capture: say where
-            throw new AssertionError("an exchange did not complete; the threads then:\n" + threadDump(), e);
+            // a failed exchange is in the cause; one that never completed hung in client, server or capture: say where
+            throw new AssertionError("an exchange failed or did not complete; the threads then:\n" + threadDump(), e);
         }
         // two events per call, the controller's and the service's, each with its own call's request id and caller
         await().until(() -> sink().events().size() == 2 * n);
