@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>Over 500 lines on purpose: the schema's fields, their validation and the one builder that fills them belong
+ * together; the JSON form is in the codec.
+ *
  * @param eventVersion schema version, {@code major.minor}
  * @param eventId unique id, a time-ordered UUIDv7; the idempotency key of delivery
  * @param eventTime when the operation happened, to the millisecond
